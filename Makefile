@@ -1,0 +1,53 @@
+# One command to run the platform, one to test it. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test lint install install-test services browser serve demo bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.install-stamp: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.install-test-stamp: pyproject.toml $(VENV)/.install-stamp
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.install-stamp
+install-test: $(VENV)/.install-test-stamp
+
+# Embedded mode: SQLite file, tasks in-process, DEBUG on. Works with no PostgreSQL, Redis or Docker.
+run: export DEBUG ?= true
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (staff login: http://$(HOST):$(PORT)/akun/masuk/)"
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+# Starts PostgreSQL or Redis only if they are not already answering.
+services:
+	@bash .ci/services
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
+
+test: install-test services browser lint
+	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest -p no:cacheprovider --create-db
+
+bench: install-test services
+	@for b in bench/*; do [ -x "$$b" ] && [ -f "$$b" ] && echo "== $$b" && "$$b"; done
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,133 @@
+"""Computed index snapshots and background export jobs."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from surveys.models import InstrumentVersion, Kanwil, Period, Unit, UnitService
+
+
+class Level(models.TextChoices):
+    UNIT = "unit", _("UPT")
+    KANWIL = "kanwil", _("Kanwil")
+    NATION = "nation", _("Nasional")
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+    def visible_to(self, user):
+        from surveys.models import sees_everything
+
+        if sees_everything(user):
+            return self
+        units = Unit.objects.visible_to(user)
+        kanwils = Kanwil.objects.visible_to(user)
+        return self.filter(Q(unit__in=units) | Q(level=Level.KANWIL, kanwil__in=kanwils))
+
+
+class Snapshot(models.Model):
+    """IPAK or IPKP for one scope, instrument version and period (optionally one service), as computed.
+
+    Exact integer sums are kept so a figure can be recomputed and checked; displayed figures are the
+    methodology's rounded values (2 decimals, half-up). `*_unflagged` is the same figure without flagged
+    responses. `unit_average_*` is the unweighted mean of unit indices (Kanwil and nation only).
+    """
+
+    level = models.CharField(max_length=10, choices=Level.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshots")
+    kanwil = models.ForeignKey(Kanwil, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshots")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="snapshots")
+    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="snapshots")
+    service = models.ForeignKey(UnitService, on_delete=models.CASCADE, null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    is_current = models.BooleanField(default=True)
+    is_final = models.BooleanField(default=False)
+
+    n_counted = models.PositiveIntegerField(default=0)
+    n_flagged = models.PositiveIntegerField(default=0)  # counted responses that carry a flag
+    n_rejected = models.PositiveIntegerField(default=0)  # excluded by a reviewer
+    # [{"code": "SPKP1", "sum": 17, "count": 5, "nrr": "3.40", "sum_unflagged": ..., "count_unflagged": ...}]
+    indicators = models.JSONField(default=list)
+    nrr = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    ik = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    category = models.CharField(max_length=2, blank=True)
+    nrr_unflagged = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    ik_unflagged = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    category_unflagged = models.CharField(max_length=2, blank=True)
+    unit_average_nrr = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    unit_average_ik = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["period", "level", "is_current"])]
+        constraints = [
+            models.CheckConstraint(
+                name="snapshot_scope_matches_level",
+                condition=(
+                    Q(level="unit", unit__isnull=False, kanwil__isnull=True)
+                    | Q(level="kanwil", kanwil__isnull=False, unit__isnull=True)
+                    | Q(level="nation", kanwil__isnull=True, unit__isnull=True)
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["level", "unit", "kanwil", "period", "version", "service", "revision"],
+                nulls_distinct=False,
+                name="snapshot_revision_unique",
+            ),
+        ]
+
+
+def export_path(job: "ExportJob", filename: str) -> str:
+    return f"exports/{job.created_at:%Y/%m}/{job.pk or 'new'}-{filename}"
+
+
+class ExportJob(models.Model):
+    """A requested Excel/CSV export, built by a Celery task; the download centre lists these."""
+
+    class Kind(models.TextChoices):
+        RECAP = "recap", _("Rekap SPAK/SPKP (Excel)")
+        RAW_XLSX = "raw_xlsx", _("Data mentah anonim (Excel)")
+        RAW_CSV = "raw_csv", _("Data mentah anonim (CSV)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Antre")
+        RUNNING = "running", _("Diproses")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+        EXPIRED = "expired", _("Kedaluwarsa")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports")
+    level = models.CharField(max_length=10, choices=Level.choices)
+    kanwil = models.ForeignKey(Kanwil, on_delete=models.CASCADE, null=True, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True)
+    period = models.ForeignKey(Period, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.RECAP)
+    include_raw = models.BooleanField(default=False)
+    language = models.CharField(max_length=8, default="id")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to=export_path, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="export_scope_matches_level",
+                condition=(
+                    Q(level="unit", unit__isnull=False, kanwil__isnull=True)
+                    | Q(level="kanwil", kanwil__isnull=False, unit__isnull=True)
+                    | Q(level="nation", kanwil__isnull=True, unit__isnull=True)
+                ),
+            )
+        ]

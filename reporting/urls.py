@@ -1,0 +1,2 @@
+"""Dashboards, exports and follow-up URLs."""
+urlpatterns: list = []

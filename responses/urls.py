@@ -1,0 +1,2 @@
+"""Public survey form URLs."""
+urlpatterns: list = []

@@ -1,0 +1,41 @@
+"""/healthz reports the database and the broker."""
+import pytest
+from django.db import connection
+
+
+@pytest.mark.django_db
+def test_health_in_embedded_mode_reports_eager_broker(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "broker": "eager"}
+
+
+@pytest.mark.django_db
+def test_health_with_redis_broker_reports_ok(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+    assert client.get("/healthz").json() == {"database": "ok", "broker": "ok"}
+
+
+@pytest.mark.django_db
+def test_health_reports_unreachable_broker(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["broker"] == "down"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_health_is_503_when_the_database_is_unreachable(client):
+    saved = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
+    try:
+        response = client.get("/healthz")
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
