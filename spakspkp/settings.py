@@ -219,3 +219,8 @@ SILENCED_SYSTEM_CHECKS = [
     # SQLite (embedded demo mode only) cannot enforce NULLS NOT DISTINCT; PostgreSQL does.
     "models.W047",
 ]
+
+# --- Wiring between apps. Data flows surveys <- responses <- reporting; responses may not import
+# reporting, so "a response was stored / a review changed what counts" reaches the index engine through
+# this dotted path, called after commit with keyword arguments unit_id and period_id.
+RECOMPUTE_HOOK = env.str("RECOMPUTE_HOOK", default="reporting.tasks.queue_unit_recompute")
