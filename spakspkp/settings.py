@@ -91,9 +91,10 @@ TEMPLATES = [
 ]
 
 # --- Database: PostgreSQL via DATABASE_URL (psycopg 3); embedded SQLite file without it.
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+_database_url = env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+if not _database_url.startswith(("postgres://", "postgresql://", "sqlite://")):
+    raise ImproperlyConfigured("DATABASE_URL must be postgres://user:password@host:port/name (or sqlite:///path).")
+DATABASES = {"default": environ.Env.db_url_config(_database_url)}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -156,6 +157,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Celery: Redis broker in production; without CELERY_BROKER_URL tasks run in-process (embedded mode).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+if CELERY_BROKER_URL and not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://")):
+    raise ImproperlyConfigured("CELERY_BROKER_URL must be a redis:// (or amqp://) URL, or unset for embedded mode.")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL or env.bool("EMBEDDED_TASKS", default=False)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_RESULT_BACKEND = None
