@@ -294,3 +294,12 @@ def test_public_kanwil_page_lists_units_and_region_figures(org, periods, results
 
 def test_landing_links_the_public_results(db, client):
     assert 'href="/hasil/"' in client.get("/").content.decode()
+
+
+def test_guide_and_follow_up_page_read_in_english(org, periods, results, login):
+    client = login(org.officer_semarang)
+    guide = client.get("/panduan/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Officers never fill in the survey for a respondent" in guide
+    assert "A poster at the exit point" in guide
+    page = client.get("/staf/upt/lapas-semarang/tindak-lanjut/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Period checklist" in page and "below target" in page and "Record a plan" in page
