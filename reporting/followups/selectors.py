@@ -6,7 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -226,6 +226,14 @@ def indicator_movements(unit: Unit, period: Period) -> list[Movement]:
     return movements
 
 
+def movements_into(unit: Unit, period: Period) -> tuple[Period | None, list[Movement]]:
+    """For a dashboard of `period`: the period before it and how the indicators planned there moved."""
+    previous = (
+        Period.objects.filter(programme=period.programme, starts_on__lt=period.starts_on).order_by("-starts_on").first()
+    )
+    return previous, indicator_movements(unit, previous) if previous is not None else []
+
+
 # --------------------------------------------------------------------------- checklist
 @dataclass(frozen=True)
 class ChecklistItem:
@@ -316,7 +324,11 @@ def unit_suggestions(unit: Unit, period: Period):
 # --------------------------------------------------------------------------- monitoring
 def monitoring_plans(user, *, today: date, period=None, kanwil=None, unit=None, status="", instrument=None):
     """Plans in the user's scope, filtered; `status` may be "overdue" (computed from the deadline)."""
-    plans = ActionPlan.objects.visible_to(user).select_related("unit__kanwil", "period", "version__instrument")
+    plans = (
+        ActionPlan.objects.visible_to(user)
+        .select_related("unit__kanwil", "period", "version__instrument")
+        .annotate(evidence_count=Count("evidence", distinct=True), comment_count=Count("comments", distinct=True))
+    )
     if period is not None:
         plans = plans.filter(period=period)
     if kanwil is not None:

@@ -156,3 +156,23 @@ def test_public_figures_are_final_and_from_closed_periods_only(org, periods, res
     assert [(f.instrument.code, f.nrr, f.category, f.n) for f in found[0].figures] == [
         ("SPAK", Decimal("3.68"), "A", 5), ("SPKP", Decimal("3.50"), "B", 5)]
     assert found[0].figures[1].category_label == "Baik"
+
+
+def test_template_tags_render_checklist_and_movements_for_other_pages(org, periods, results):
+    from django.template import Context, Template
+
+    plan(org, periods, "SPKP3")
+    make_snapshot(org.semarang, periods.q4, periods.spkp, [17, 18, 18, 18, 20, 17, 17, 18], final=False)
+    html = Template("{% load followup_tags %}{% followup_checklist unit %}{% followup_movements unit period %}").render(
+        Context({"unit": org.semarang, "period": periods.q4}))
+    assert 'data-check="targets"' in html and "Triwulan IV 2026" in html
+    assert 'data-indicator="SPKP3"' in html and "+0,60" in html
+
+
+def test_plan_changes_are_audited_with_old_and_new_values(org, periods, results):
+    from auditlog.models import LogEntry
+
+    recorded = plan(org, periods)
+    services.update_action_plan(plan=recorded, changes={"status": "in_progress"}, acting_user=org.officer_semarang)
+    entry = LogEntry.objects.get_for_object(recorded).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    assert entry.changes_dict["status"] == ["planned", "in_progress"]
