@@ -53,6 +53,7 @@ class ActionPlanForm(forms.ModelForm):
 
     def __init__(self, *args, unit: Unit, period: Period, versions, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.period = period
         self.versions = {v.pk: v for v in versions}
         self.fields["indicator"].choices = [
             (f"{v.pk}:{i.code}", f"{v.instrument.code} · {i.code} — {localized(i, 'statement')}")
@@ -63,6 +64,13 @@ class ActionPlanForm(forms.ModelForm):
         if editing:
             del self.fields["indicator"], self.fields["evidence"], self.fields["evidence_description"]
             self.fields["suggestions"].initial = list(self.instance.suggestions.values_list("pk", flat=True))
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < self.period.starts_on:
+            raise forms.ValidationError(_("Tenggat tidak boleh sebelum awal periode %(period)s."),
+                                        params={"period": self.period.name})
+        return deadline
 
     def clean_indicator(self):
         version_pk, _sep, code = self.cleaned_data["indicator"].partition(":")

@@ -60,7 +60,7 @@ def test_officer_records_plan_with_evidence_and_kanwil_sees_it(live_server, brow
     page.fill("textarea[name=cause]", "Belum ada papan alur di loket")
     page.fill("textarea[name=action]", "Memasang papan alur kunjungan di loket depan")
     page.fill("input[name=person_in_charge]", "Kasubsi Registrasi")
-    page.fill("input[name=deadline]", "2026-01-15")
+    page.fill("input[name=deadline]", "2026-10-15")
     page.check("input[name=is_public]")
     page.set_input_files("input[name=evidence]", str(photo))
     page.click("main button[type=submit] >> text=Simpan")
@@ -68,7 +68,7 @@ def test_officer_records_plan_with_evidence_and_kanwil_sees_it(live_server, brow
     assert "Rencana tindak lanjut disimpan." in page.content()
     assert page.locator("#evidence-list").inner_text().startswith("papan-alur.png")
     plan = ActionPlan.objects.get()
-    assert (plan.indicator_code, plan.deadline, plan.evidence.count()) == ("SPKP3", date(2026, 1, 15), 1)
+    assert (plan.indicator_code, plan.deadline, plan.evidence.count()) == ("SPKP3", date(2026, 10, 15), 1)
 
     page.goto(f"{base}/staf/upt/lapas-semarang/tindak-lanjut/")
     assert "Memasang papan alur" in page.locator('[data-instrument="SPKP"] tr[data-indicator="SPKP3"]').inner_text()

@@ -111,6 +111,10 @@ def test_missing_fields_return_400(org, periods, results, login):
     response = client.post(f"/staf/upt/lapas-semarang/tindak-lanjut/{periods.q3.pk}/rencana/baru/",
                            plan_form(periods, action="", deadline="bukan tanggal"))
     assert response.status_code == 400
+    early = client.post(f"/staf/upt/lapas-semarang/tindak-lanjut/{periods.q3.pk}/rencana/baru/",
+                        plan_form(periods, deadline="2026-06-30"))
+    assert early.status_code == 400
+    assert "Tenggat tidak boleh sebelum awal periode Triwulan III 2026." in early.content.decode()
     assert not ActionPlan.objects.exists()
 
 
