@@ -232,12 +232,12 @@ def monitoring(request):
         request.user, today=today, period=filters.get("period"), kanwil=filters.get("kanwil"),
         unit=filters.get("unit"), status=filters.get("status", ""), instrument=filters.get("instrument"),
     )
-    rows = [(plan, plan.status_key(today)) for plan in plans[:500]]
+    rows = selectors.with_display_status(plans[:500], today)
     return render(
         request,
         "reporting/followups/monitoring.html",
-        {"form": form, "rows": rows, "status_labels": selectors.STATUS_LABELS, "total": plans.count(),
-         "overdue_count": sum(1 for _p, key in rows if key == "overdue"),
+        {"form": form, "rows": rows, "total": plans.count(),
+         "overdue_count": plans.overdue(today).count(),
          "show_kanwil": is_role(request.user, Role.PUSAT)},
         status=200 if form.is_bound is False or form.is_valid() else 400,
     )
