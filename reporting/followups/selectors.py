@@ -96,6 +96,10 @@ class InventorySection:
     rows: list[InventoryRow]
     other_plans: list[ActionPlan]  # plans for indicators that are not (or no longer) in the list
 
+    @property
+    def index_name(self) -> str:
+        return localized(self.version.instrument, "index_name")
+
 
 def with_display_status(plans: Iterable[ActionPlan], today: date) -> list[ActionPlan]:
     """Sets `display_status` (overdue computed on `today`) and its label on each plan."""

@@ -307,3 +307,4 @@ def test_guide_and_follow_up_page_read_in_english(org, periods, results, login):
     assert "A poster at the exit point" in guide
     page = client.get("/staf/upt/lapas-semarang/tindak-lanjut/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Period checklist" in page and "below target" in page and "Record a plan" in page
+    assert "Service Quality Perception Index" in page
