@@ -122,6 +122,14 @@ def add_evidence(*, plan: ActionPlan, upload, description: str = "", acting_user
     return evidence
 
 
+def remove_evidence(*, evidence: Evidence, acting_user) -> None:
+    """Deletes a wrongly uploaded file: the row now, the stored file once the deletion is committed."""
+    storage, name = evidence.file.storage, evidence.file.name
+    with transaction.atomic():
+        evidence.delete()
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def add_comment(*, plan: ActionPlan, body: str, acting_user) -> PlanComment:
     body = body.strip()
     if not body:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staf/tindak-lanjut/<int:pk>/bukti/", views.evidence_add, name="followup_evidence_add"),
     path("staf/tindak-lanjut/<int:pk>/komentar/", views.comment_add, name="followup_comment_add"),
     path("staf/tindak-lanjut/bukti/<int:pk>/unduh/", views.evidence_download, name="followup_evidence"),
+    path("staf/tindak-lanjut/bukti/<int:pk>/hapus/", views.evidence_delete, name="followup_evidence_delete"),
     path("panduan/", views.guide, name="guide"),
     path("hasil/", views.public_index, name="public_results"),
     path("hasil/upt/<slug:code>/", views.public_unit, name="public_unit"),

@@ -207,6 +207,19 @@ def evidence_download(request, pk):
 
 @require_POST
 @staff_required
+def evidence_delete(request, pk):
+    evidence = get_object_or_404(
+        Evidence.objects.filter(plan__in=ActionPlan.objects.visible_to(request.user)).select_related("plan__unit"),
+        pk=pk,
+    )
+    _require_unit_officer(request.user, evidence.plan.unit)
+    services.remove_evidence(evidence=evidence, acting_user=request.user)
+    messages.success(request, _("Bukti dihapus."))
+    return redirect("followup_plan", evidence.plan_id)
+
+
+@require_POST
+@staff_required
 def comment_add(request, pk):
     plan = _plan_in_scope(request.user, pk)
     form = CommentForm(request.POST)

@@ -1,6 +1,7 @@
 """Follow-up pages as each role sees them; every page refuses users outside its scope."""
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -308,3 +309,16 @@ def test_guide_and_follow_up_page_read_in_english(org, periods, results, login):
     page = client.get("/staf/upt/lapas-semarang/tindak-lanjut/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Period checklist" in page and "below target" in page and "Record a plan" in page
     assert "Service Quality Perception Index" in page
+
+
+def test_officer_removes_wrong_evidence_and_the_file_goes_too(org, plan, login, django_capture_on_commit_callbacks):
+    evidence = plan.evidence.get()
+    stored = Path(evidence.file.path)
+    url = f"/staf/tindak-lanjut/bukti/{evidence.pk}/hapus/"
+    assert login(org.kanwil_jateng).post(url).status_code == 403
+    assert login(org.officer_yogyakarta).post(url).status_code == 404
+    assert login(org.officer_semarang).get(url).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        assert login(org.officer_semarang).post(url).status_code == 302
+    assert not Evidence.objects.exists()
+    assert not stored.exists()
