@@ -231,4 +231,11 @@ FOLLOWUP_EVIDENCE_MAX_BYTES = env.int("FOLLOWUP_EVIDENCE_MAX_BYTES", default=5 *
 FOLLOWUP_EVIDENCE_TYPES = ("pdf", "jpg", "png")
 # Zona Integritas target NRR on a 1–4 scale when no FollowUpTarget row is set (mapped onto other scales).
 FOLLOWUP_DEFAULT_TARGET_NRR = env.str("FOLLOWUP_DEFAULT_TARGET_NRR", default="3.60")
+try:
+    if not 1 <= float(FOLLOWUP_DEFAULT_TARGET_NRR) <= 4:
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        f"FOLLOWUP_DEFAULT_TARGET_NRR={FOLLOWUP_DEFAULT_TARGET_NRR!r} is not an NRR on the 1–4 scale."
+    ) from None
 FOLLOWUP_WEAKEST_COUNT = env.int("FOLLOWUP_WEAKEST_COUNT", default=3)
