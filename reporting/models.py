@@ -131,3 +131,4 @@ class ExportJob(models.Model):
                 ),
             )
         ]
+from .followups.models import ActionPlan, Evidence, FollowUpTarget, PlanComment  # noqa: E402,F401

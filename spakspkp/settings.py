@@ -227,3 +227,18 @@ SILENCED_SYSTEM_CHECKS = [
 # reporting, so "a response was stored / a review changed what counts" reaches the index engine through
 # this dotted path, called after commit with keyword arguments unit_id and period_id.
 RECOMPUTE_HOOK = env.str("RECOMPUTE_HOOK", default="reporting.tasks.queue_unit_recompute")
+
+# --- Follow-up (Monitoring dan Inventarisasi Masalah, reporting.followups): evidence limits and defaults.
+# Evidence is stored under MEDIA_ROOT (outside the web root) and checked by content signature, not by name.
+FOLLOWUP_EVIDENCE_MAX_BYTES = env.int("FOLLOWUP_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+FOLLOWUP_EVIDENCE_TYPES = ("pdf", "jpg", "png")
+# Zona Integritas target NRR on a 1–4 scale when no FollowUpTarget row is set (mapped onto other scales).
+FOLLOWUP_DEFAULT_TARGET_NRR = env.str("FOLLOWUP_DEFAULT_TARGET_NRR", default="3.60")
+try:
+    if not 1 <= float(FOLLOWUP_DEFAULT_TARGET_NRR) <= 4:
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        f"FOLLOWUP_DEFAULT_TARGET_NRR={FOLLOWUP_DEFAULT_TARGET_NRR!r} is not an NRR on the 1–4 scale."
+    ) from None
+FOLLOWUP_WEAKEST_COUNT = env.int("FOLLOWUP_WEAKEST_COUNT", default=3)
