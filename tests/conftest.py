@@ -13,6 +13,15 @@ from surveys.models import Role
 from .factories import make_kanwil, make_unit, make_user
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_for_live_server():
+    """The session-wide live server builds its middleware once, before per-test settings apply: without
+    this, SecurityMiddleware would redirect the browser to https, which the test server does not speak."""
+    from django.conf import settings as django_settings
+
+    django_settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     """Production settings, minus what needs TLS or a collectstatic run; fast password hashing."""

@@ -21,15 +21,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _plain_http_for_live_server():
-    """The session-wide live server builds its middleware once, before per-test settings apply: without
-    this, SecurityMiddleware would redirect the browser to https, which the test server does not speak."""
-    from django.conf import settings as django_settings
-
-    django_settings.SECURE_SSL_REDIRECT = False
-
-
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
