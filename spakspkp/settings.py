@@ -224,3 +224,9 @@ SILENCED_SYSTEM_CHECKS = [
 # reporting, so "a response was stored / a review changed what counts" reaches the index engine through
 # this dotted path, called after commit with keyword arguments unit_id and period_id.
 RECOMPUTE_HOOK = env.str("RECOMPUTE_HOOK", default="reporting.tasks.queue_unit_recompute")
+
+# --- Surveys: periods and access points (issue #4). Who may open and close survey periods: "pusat" always;
+# add "kanwil" to let Kanwil staff do it too (periods are national per programme).
+PERIOD_MANAGERS = env.list("PERIOD_MANAGERS", default=["pusat"])
+if set(PERIOD_MANAGERS) - {"pusat", "kanwil"}:
+    raise ImproperlyConfigured(f"PERIOD_MANAGERS={PERIOD_MANAGERS!r}: use pusat and/or kanwil.")

@@ -154,12 +154,15 @@ class BaseIndicatorFormSet(forms.BaseFormSet):
 
 
 class _IndicatorRow(forms.Form):
-    code = forms.CharField(label=_("Kode"), max_length=20)
-    statement = forms.CharField(label=_("Pernyataan"), widget=forms.Textarea(attrs={"rows": 2}))
+    code = forms.CharField(label=_("Kode"), max_length=20, widget=forms.TextInput(attrs={"class": "form-control"}))
+    statement = forms.CharField(label=_("Pernyataan"),
+                                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
     statement_en = forms.CharField(label=_("Pernyataan (Inggris)"), required=False,
-                                   widget=forms.Textarea(attrs={"rows": 2}))
-    help_text = forms.CharField(label=_("Keterangan"), required=False)
-    help_text_en = forms.CharField(label=_("Keterangan (Inggris)"), required=False)
+                                   widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    help_text = forms.CharField(label=_("Keterangan"), required=False,
+                                widget=forms.TextInput(attrs={"class": "form-control"}))
+    help_text_en = forms.CharField(label=_("Keterangan (Inggris)"), required=False,
+                                   widget=forms.TextInput(attrs={"class": "form-control"}))
 
 
 IndicatorFormSet = forms.formset_factory(
