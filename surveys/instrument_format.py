@@ -180,7 +180,9 @@ def _validate_scale(c: _Checker, scale: dict) -> None:
     p = "version.scale."
     c.unknown(scale, SCALE_FIELDS, p)
     low, high = c.integer(scale, "min", p), c.integer(scale, "max", p)
-    if low is not None and high is not None:
+    if low is None or high is None:
+        low = high = None
+    else:
         if high <= low:
             c.add(p + "max", _("harus lebih besar dari version.scale.min"))
             low = high = None
