@@ -155,7 +155,8 @@ def test_pusat_edits_a_draft_and_publishes_it(org, login):
             "ind-1-statement_en": "Second"}
     assert client.post("/staf/instrumen/SPKP/v2/ubah/", data).status_code == 302
     draft = InstrumentVersion.objects.get(instrument__code="SPKP", number=2)
-    assert list(draft.indicators.values_list("position", "code", "statement_en")) == [(1, "Q1", ""), (2, "Q2", "Second")]
+    rows = list(draft.indicators.values_list("position", "code", "statement_en"))
+    assert rows == [(1, "Q1", ""), (2, "Q2", "Second")]
     client.post("/staf/instrumen/SPKP/v2/status/", {"status": "published"})
     draft.refresh_from_db()
     assert draft.status == "published"

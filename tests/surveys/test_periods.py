@@ -1,6 +1,5 @@
 """At most one open period per programme (in the database too); opening and closing are explicit actions."""
-from datetime import date, datetime
-from datetime import timezone as tz
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.management import call_command
@@ -13,7 +12,7 @@ from tests.factories import default_versions, make_period, make_target
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2027, 1, 1, 1, 0, tzinfo=tz.utc)
+NOW = datetime(2027, 1, 1, 1, 0, tzinfo=UTC)
 
 
 @pytest.fixture
