@@ -159,9 +159,9 @@ class _IndicatorRow(forms.Form):
                                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
     statement_en = forms.CharField(label=_("Pernyataan (Inggris)"), required=False,
                                    widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
-    help_text = forms.CharField(label=_("Keterangan"), required=False,
+    help_text = forms.CharField(label=_("Keterangan pernyataan"), required=False,
                                 widget=forms.TextInput(attrs={"class": "form-control"}))
-    help_text_en = forms.CharField(label=_("Keterangan (Inggris)"), required=False,
+    help_text_en = forms.CharField(label=_("Keterangan pernyataan (Inggris)"), required=False,
                                    widget=forms.TextInput(attrs={"class": "form-control"}))
 
 
