@@ -473,8 +473,14 @@ class ExtraItem(models.Model):
 
 
 # --------------------------------------------------------------------------- access points
+# Lower-case letters and digits without the look-alikes 0/o, 1/l/i: the poster prints the URL for people who
+# cannot scan, and they must be able to type it. 16 characters of 31 give about 79 bits: unguessable.
+TOKEN_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # noqa: S105 (an alphabet, not a secret)
+TOKEN_LENGTH = 16
+
+
 def new_token() -> str:
-    return secrets.token_urlsafe(12)
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
 
 
 class AccessPointQuerySet(models.QuerySet):

@@ -24,7 +24,8 @@ def test_officer_creates_a_counter_access_point_with_an_unguessable_token(org, l
     point = AccessPoint.objects.get(name="Loket kunjungan")
     assert response["Location"] == f"/staf/upt/lapas-semarang/titik-akses/{point.pk}/"
     assert point.unit == org.semarang and point.enabled and point.default_service == kunjungan
-    assert len(point.token) >= 16 and point.public_path == f"/s/{point.token}/"
+    assert len(point.token) == 16 and point.public_path == f"/s/{point.token}/"
+    assert not set(point.token) & set("0o1liIO")  # no look-alikes in the URL typed from the poster
     other = make_access_point(org.semarang)
     assert other.token != point.token
 

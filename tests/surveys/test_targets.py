@@ -104,3 +104,10 @@ def test_officer_adds_and_switches_off_a_service_type(org, login):
     client.post(f"/staf/upt/lapas-semarang/layanan/{service.pk}/status/")
     service.refresh_from_db()
     assert service.active is False
+
+
+def test_targets_page_reads_in_english(org, login, period):
+    page = login(org.officer_semarang).get("/staf/upt/lapas-semarang/target/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert "Population and target sample" in html and "Target sample (Krejcie–Morgan)" in html
+    assert "Populasi dan target sampel" not in html
