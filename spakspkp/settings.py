@@ -230,3 +230,6 @@ RECOMPUTE_HOOK = env.str("RECOMPUTE_HOOK", default="reporting.tasks.queue_unit_r
 PERIOD_MANAGERS = env.list("PERIOD_MANAGERS", default=["pusat"])
 if set(PERIOD_MANAGERS) - {"pusat", "kanwil"}:
     raise ImproperlyConfigured(f"PERIOD_MANAGERS={PERIOD_MANAGERS!r}: use pusat and/or kanwil.")
+# Optional dotted path called after commit with period_id=... when a period is closed (e.g. to freeze the
+# final snapshot at once instead of waiting for reporting's beat job). Empty: nothing is called.
+PERIOD_CLOSED_HOOK = env.str("PERIOD_CLOSED_HOOK", default="")

@@ -87,7 +87,11 @@ def _save_rows(rows, period, user) -> int:
 @require_POST
 def unit_targets_carry(request, code):
     unit = unit_in_scope(request.user, code)
-    period = get_object_or_404(Period, pk=request.POST.get("period", "0") or "0")
+    pk = request.POST.get("period", "")
+    period = get_object_or_404(Period, pk=pk) if pk.isdigit() else None
+    if period is None:
+        messages.error(request, _("Pilih periode terlebih dahulu."))
+        return redirect("unit_targets", code=unit.code)
     if period.status == Period.Status.CLOSED:
         messages.error(request, _("Periode %(p)s sudah ditutup.") % {"p": period.name})
     else:

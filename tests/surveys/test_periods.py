@@ -111,3 +111,18 @@ def test_kanwil_may_close_periods_when_configured(org, login, period, settings):
     assert login(org.kanwil_jateng).post(f"/staf/periode/{period.pk}/tutup/").status_code == 302
     assert Period.objects.get(pk=period.pk).status == Period.Status.CLOSED
     assert login(org.officer_semarang).post(f"/staf/periode/{period.pk}/buka/").status_code == 403
+
+
+CLOSED = []
+
+
+def remember_closed(*, period_id):
+    CLOSED.append(period_id)
+
+
+def test_closing_calls_the_configured_hook_after_commit(period, settings, django_capture_on_commit_callbacks):
+    settings.PERIOD_CLOSED_HOOK = "tests.surveys.test_periods.remember_closed"
+    CLOSED.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        close_period(period=period, now=NOW)
+    assert CLOSED == [period.pk]

@@ -111,3 +111,11 @@ def test_targets_page_reads_in_english(org, login, period):
     html = page.content.decode()
     assert "Population and target sample" in html and "Target sample (Krejcie–Morgan)" in html
     assert "Populasi dan target sampel" not in html
+
+
+def test_bad_period_values_give_a_message_or_404_never_a_500(org, login, period):
+    client = login(org.officer_semarang)
+    response = client.post("/staf/upt/lapas-semarang/target/salin/", {"period": "abc"}, follow=True)
+    assert response.status_code == 200 and "Pilih periode terlebih dahulu." in response.content.decode()
+    assert client.get("/staf/upt/lapas-semarang/target/?periode=999999").status_code == 404
+    assert client.get("/staf/upt/lapas-semarang/target/?periode=x").status_code == 200
