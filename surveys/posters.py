@@ -43,12 +43,15 @@ def qr_code(url: str) -> segno.QRCode:
     return segno.make(url, error="m", micro=False)
 
 
-def qr_svg(url: str) -> str:
-    """An inline <svg> (no XML declaration) scaled by CSS to its container."""
+def qr_svg(url: str, *, scale: int = 5) -> str:
+    """An inline <svg> (no XML declaration), `scale` px per module; the poster stylesheet resizes it."""
     buffer = io.BytesIO()
-    qr_code(url).save(buffer, kind="svg", xmldecl=False, svgns=True, nl=False, scale=1, border=4,
-                      svgclass="qr-code", lineclass=None, omitsize=True, title=url)
-    return buffer.getvalue().decode()
+    qr = qr_code(url)
+    qr.save(buffer, kind="svg", xmldecl=False, svgns=True, nl=False, scale=scale, border=4,
+            svgclass="qr-code", lineclass=None, title=url)
+    width, height = qr.symbol_size(scale=scale, border=4)
+    # A viewBox lets CSS scale the code to the sheet (segno writes one only when the size is omitted).
+    return buffer.getvalue().decode().replace("<svg ", f'<svg viewBox="0 0 {width} {height}" ', 1)
 
 
 def qr_png(url: str, *, scale: int = 10) -> bytes:

@@ -79,3 +79,9 @@ def test_officer_sets_targets_and_prints_a_working_poster(org, period, live_serv
     with open(path, "rb") as fh:
         image = Image.open(io.BytesIO(fh.read()))
     assert [r.text for r in zxingcpp.read_barcodes(image)] == [form_url]
+
+    # The printable HTML poster scans too, as the browser draws it.
+    page.click("text=Poster A4 (cetak)")
+    shot = page.locator(".poster-qr").screenshot()
+    assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))] == [form_url]
+    assert form_url in page.locator(".poster-url").inner_text()
