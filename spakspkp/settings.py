@@ -242,3 +242,12 @@ except ValueError:
         f"FOLLOWUP_DEFAULT_TARGET_NRR={FOLLOWUP_DEFAULT_TARGET_NRR!r} is not an NRR on the 1–4 scale."
     ) from None
 FOLLOWUP_WEAKEST_COUNT = env.int("FOLLOWUP_WEAKEST_COUNT", default=3)
+
+# --- Surveys: periods and access points (issue #4). Who may open and close survey periods: "pusat" always;
+# add "kanwil" to let Kanwil staff do it too (periods are national per programme).
+PERIOD_MANAGERS = env.list("PERIOD_MANAGERS", default=["pusat"])
+if set(PERIOD_MANAGERS) - {"pusat", "kanwil"}:
+    raise ImproperlyConfigured(f"PERIOD_MANAGERS={PERIOD_MANAGERS!r}: use pusat and/or kanwil.")
+# Optional dotted path called after commit with period_id=... when a period is closed (e.g. to freeze the
+# final snapshot at once instead of waiting for reporting's beat job). Empty: nothing is called.
+PERIOD_CLOSED_HOOK = env.str("PERIOD_CLOSED_HOOK", default="")

@@ -235,6 +235,14 @@ class Instrument(models.Model):
     def __str__(self):
         return self.code
 
+    @property
+    def name_display(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def index_name_display(self) -> str:
+        return localized(self, "index_name")
+
 
 def default_bands() -> list[dict]:
     """The methodology's category bands on the converted index IK (section 5)."""
@@ -281,6 +289,21 @@ class InstrumentVersion(models.Model):
     def __str__(self):
         return f"{self.instrument.code} v{self.number}"
 
+    @property
+    def editable(self) -> bool:
+        """Only a draft that no response has answered may be edited in place."""
+        return self.status == self.Status.DRAFT and not self.frozen
+
+    def localized_scale(self) -> list[tuple[int, str]]:
+        """(value, label) pairs of the scale in the active language, from minimum to maximum."""
+        english = (get_language() or "id").startswith("en")
+        labels = {row["value"]: row for row in self.scale_labels}
+        out = []
+        for value in range(self.scale_min, self.scale_max + 1):
+            row = labels.get(value, {})
+            out.append((value, (english and row.get("label_en")) or row.get("label") or str(value)))
+        return out
+
 
 class Indicator(models.Model):
     """One rated statement of an instrument version (e.g. SPAK4: no illegal levies)."""
@@ -307,6 +330,14 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.code
+
+    @property
+    def statement_display(self) -> str:
+        return localized(self, "statement")
+
+    @property
+    def help_display(self) -> str:
+        return localized(self, "help_text")
 
 
 # --------------------------------------------------------------------------- periods and targets
@@ -381,6 +412,21 @@ class Target(models.Model):
         return self.adjusted_target if self.adjusted_target is not None else self.sample_target
 
 
+class ExtraItemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Items of units the user sees, and of Kanwil the user sees (or whose units the user sees)."""
+        units = Unit.objects.visible_to(user)
+        return self.filter(Q(unit__in=units) | Q(kanwil__in=Kanwil.objects.visible_to(user)))
+
+    def effective_for(self, unit, period):
+        """The active extra items a respondent of `unit` sees in `period`: the Kanwil's first, then the unit's."""
+        return (
+            self.filter(period=period, active=True)
+            .filter(Q(unit=unit) | Q(kanwil_id=unit.kanwil_id))
+            .order_by(models.F("unit").asc(nulls_first=True), "position", "pk")
+        )
+
+
 class ExtraItem(models.Model):
     """A unit's (or a whole Kanwil's) own question for a period; shown after the official ones, never scored."""
 
@@ -400,6 +446,8 @@ class ExtraItem(models.Model):
     position = models.PositiveSmallIntegerField(_("urutan"), default=0)
     active = models.BooleanField(_("aktif"), default=True)
 
+    objects = ExtraItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "pk"]
         constraints = [
@@ -411,10 +459,28 @@ class ExtraItem(models.Model):
         verbose_name = _("butir tambahan")
         verbose_name_plural = _("butir tambahan")
 
+    def __str__(self):
+        return localized(self, "prompt")
+
+    @property
+    def owner(self):
+        return self.unit or self.kanwil
+
+    def localized_choices(self) -> list[tuple[str, str]]:
+        """(value, label) pairs in the active language."""
+        english = (get_language() or "id").startswith("en")
+        return [(c["value"], (english and c.get("label_en")) or c["label"]) for c in self.choices]
+
 
 # --------------------------------------------------------------------------- access points
+# Lower-case letters and digits without the look-alikes 0/o, 1/l/i: the poster prints the URL for people who
+# cannot scan, and they must be able to type it. 16 characters of 31 give about 79 bits: unguessable.
+TOKEN_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # noqa: S105 (an alphabet, not a secret)
+TOKEN_LENGTH = 16
+
+
 def new_token() -> str:
-    return secrets.token_urlsafe(12)
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
 
 
 class AccessPointQuerySet(models.QuerySet):
@@ -451,6 +517,20 @@ class AccessPoint(models.Model):
 
     def __str__(self):
         return f"{self.unit} / {self.name}"
+
+    @property
+    def public_path(self) -> str:
+        """Path of the public form for this access point (URL name `public_form`, built by responses)."""
+        return f"/s/{self.token}/"
+
+    def public_url(self, request=None) -> str:
+        """Absolute form URL: PUBLIC_BASE_URL when set, else the host of the current request."""
+        base = (settings.PUBLIC_BASE_URL or "").rstrip("/")
+        if base:
+            return base + self.public_path
+        if request is not None:
+            return request.build_absolute_uri(self.public_path)
+        return self.public_path
 
     @property
     def channel(self) -> str:

@@ -2,8 +2,8 @@
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .access import kanwil_in_scope, staff_required, unit_in_scope
-from .models import Kanwil, Period, Role, Unit, membership_of, sees_everything
+from .access import staff_required, unit_in_scope
+from .models import Kanwil, Period, Role, Target, Unit, membership_of, sees_everything
 
 
 def landing(request):
@@ -39,20 +39,21 @@ def home(request):
 
 
 @staff_required
-def kanwil_detail(request, code):
-    kanwil = kanwil_in_scope(request.user, code)
-    units = Unit.objects.visible_to(request.user).filter(kanwil=kanwil)
-    return render(request, "surveys/kanwil_detail.html", {"kanwil": kanwil, "units": units})
-
-
-@staff_required
 def unit_detail(request, code):
+    """The unit's hub: open period, target progress, service types, access points and what to do next."""
     unit = unit_in_scope(request.user, code)
-    return render(
-        request,
-        "surveys/unit_detail.html",
-        {"unit": unit, "services": unit.services.filter(active=True), "open_period": Period.objects.open().first()},
-    )
+    period = Period.objects.open().first()
+    services = unit.services.filter(active=True)
+    targets = Target.objects.filter(period=period, service__in=services) if period else Target.objects.none()
+    return render(request, "surveys/unit_detail.html", {
+        "unit": unit,
+        "services": services,
+        "open_period": period,
+        "targets": targets.select_related("service"),
+        "target_total": sum(t.effective_target for t in targets),
+        "missing_targets": services.count() - targets.count() if period else 0,
+        "access_points": unit.access_points.select_related("default_service"),
+    })
 
 
 def not_found(request, exception=None):

@@ -1,0 +1,183 @@
+"""A unit's own pages: service types, populations and targets, extra items and the questionnaire preview."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..access import is_role, staff_required, unit_in_scope
+from ..forms import ExtraItemForm, PopulationForm, UnitServiceForm
+from ..models import ExtraItem, Period, Role, Target, UnitService
+from ..services import (
+    ServiceError,
+    add_unit_service,
+    adjust_target,
+    carry_targets,
+    set_population,
+    set_service_active,
+)
+
+
+def selected_period(request) -> Period | None:
+    """The period named by ?periode=<id>, else the open one, else the next scheduled one."""
+    if pk := request.GET.get("periode", ""):
+        if not pk.isdigit():
+            return None
+        return get_object_or_404(Period, pk=pk)
+    return (Period.objects.open().first()
+            or Period.objects.filter(status=Period.Status.SCHEDULED).order_by("starts_on").first())
+
+
+def may_adjust_targets(user) -> bool:
+    """Kanwil staff and Pusat adjust targets; officers enter populations."""
+    return is_role(user, Role.PUSAT) or is_role(user, Role.KANWIL)
+
+
+@staff_required
+def unit_targets(request, code):
+    unit = unit_in_scope(request.user, code)
+    period = selected_period(request)
+    if period is None:
+        return render(request, "surveys/unit_targets.html", {"unit": unit, "period": None})
+    services = list(UnitService.objects.filter(unit=unit, active=True))
+    targets = {t.service_id: t for t in Target.objects.filter(period=period, service__unit=unit)}
+    may_adjust = may_adjust_targets(request.user)
+    data = request.POST if request.method == "POST" else None
+    rows = [
+        PopulationForm(
+            data, prefix=f"s{s.pk}", service=s, target=targets.get(s.pk), may_adjust=may_adjust,
+            initial={"population": getattr(targets.get(s.pk), "population", None),
+                     "adjusted_target": getattr(targets.get(s.pk), "adjusted_target", None)},
+        )
+        for s in services
+    ]
+    if request.method == "POST":
+        if period.status == Period.Status.CLOSED:
+            messages.error(request, _("Periode %(p)s sudah ditutup.") % {"p": period.name})
+        elif all(form.is_valid() for form in rows):
+            saved = _save_rows(rows, period, request.user)
+            messages.success(request, _("%(n)d jenis layanan disimpan.") % {"n": saved})
+            return redirect(f"{request.path}?periode={period.pk}")
+    totals = {
+        "population": sum(t.population for t in targets.values()),
+        "target": sum(t.effective_target for t in targets.values()),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "surveys/unit_targets.html", {
+        "unit": unit, "period": period, "rows": rows, "totals": totals, "may_adjust": may_adjust,
+        "periods": Period.objects.all(), "missing": sum(1 for s in services if s.pk not in targets),
+    }, status=status)
+
+
+def _save_rows(rows, period, user) -> int:
+    saved = 0
+    for form in rows:
+        population = form.cleaned_data.get("population")
+        if population is None:
+            continue
+        target = set_population(period=period, service=form.service, population=population, acting_user=user)
+        if form.may_adjust and form.cleaned_data.get("adjusted_target") != target.adjusted_target:
+            adjust_target(target=target, adjusted=form.cleaned_data.get("adjusted_target"), acting_user=user)
+        saved += 1
+    return saved
+
+
+@staff_required
+@require_POST
+def unit_targets_carry(request, code):
+    unit = unit_in_scope(request.user, code)
+    pk = request.POST.get("period", "")
+    period = get_object_or_404(Period, pk=pk) if pk.isdigit() else None
+    if period is None:
+        messages.error(request, _("Pilih periode terlebih dahulu."))
+        return redirect("unit_targets", code=unit.code)
+    if period.status == Period.Status.CLOSED:
+        messages.error(request, _("Periode %(p)s sudah ditutup.") % {"p": period.name})
+    else:
+        n = carry_targets(period=period, unit=unit, acting_user=request.user)
+        messages.success(request, _("%(n)d populasi disalin dari periode sebelumnya.") % {"n": n})
+    return redirect(f"{reverse('unit_targets', args=[unit.code])}?periode={period.pk}")
+
+
+@staff_required
+def unit_services(request, code):
+    unit = unit_in_scope(request.user, code)
+    form = UnitServiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = add_unit_service(unit=unit, acting_user=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, _("Layanan %(s)s ditambahkan.") % {"s": service})
+            return redirect("unit_services", code=unit.code)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "surveys/unit_services.html",
+                  {"unit": unit, "services": UnitService.objects.filter(unit=unit), "form": form}, status=status)
+
+
+@staff_required
+@require_POST
+def unit_service_toggle(request, code, pk):
+    unit = unit_in_scope(request.user, code)
+    service = get_object_or_404(UnitService, unit=unit, pk=pk)
+    set_service_active(service=service, active=not service.active, acting_user=request.user)
+    return redirect("unit_services", code=unit.code)
+
+
+# --------------------------------------------------------------------------- extra items
+def _extra_items_page(request, *, owner_kwargs, period, template_context, back):
+    form = ExtraItemForm(request.POST or None)
+    if request.method == "POST":
+        if period is None or period.status == Period.Status.CLOSED:
+            raise PermissionDenied
+        if form.is_valid():
+            item = form.save(commit=False)
+            item.period = period
+            for key, value in owner_kwargs.items():
+                setattr(item, key, value)
+            item.save()
+            messages.success(request, _("Butir tambahan disimpan."))
+            return redirect(back)
+    items = ExtraItem.objects.filter(period=period, **owner_kwargs) if period else ExtraItem.objects.none()
+    status = 400 if request.method == "POST" else 200
+    return render(request, "surveys/extra_items.html",
+                  {**template_context, "period": period, "items": items, "form": form}, status=status)
+
+
+@staff_required
+def unit_extra_items(request, code):
+    unit = unit_in_scope(request.user, code)
+    period = selected_period(request)
+    inherited = ExtraItem.objects.filter(period=period, kanwil=unit.kanwil) if period else []
+    return _extra_items_page(request, owner_kwargs={"unit": unit}, period=period, back=request.get_full_path(),
+                             template_context={"unit": unit, "owner_name": unit.name, "inherited": inherited})
+
+
+@staff_required
+@require_POST
+def extra_item_toggle(request, pk):
+    # Officers see only their unit's items here, so they cannot switch off a Kanwil's item for every unit.
+    item = get_object_or_404(ExtraItem.objects.visible_to(request.user).select_related("unit", "kanwil"), pk=pk)
+    item.active = not item.active
+    item.save(update_fields=["active"])
+    back = (reverse("unit_extra_items", args=[item.unit.code]) if item.unit_id
+            else reverse("kanwil_extra_items", args=[item.kanwil.code]))
+    return redirect(f"{back}?periode={item.period_id}")
+
+
+@staff_required
+def unit_preview(request, code):
+    """The unit's effective questionnaire, read-only, as a respondent will see it."""
+    unit = unit_in_scope(request.user, code)
+    period = selected_period(request)
+    versions = (period.instrument_versions.select_related("instrument").order_by("instrument__position")
+                if period else [])
+    return render(request, "surveys/preview.html", {
+        "unit": unit,
+        "period": period,
+        "instruments": [(v, v.indicators.order_by("position"), v.localized_scale()) for v in versions],
+        "extra_items": ExtraItem.objects.effective_for(unit, period) if period else [],
+        "services": UnitService.objects.filter(unit=unit, active=True),
+    })

@@ -1,0 +1,121 @@
+"""Officers enter each service's population and read the target; Kanwil staff see and adjust their units'."""
+from datetime import date
+
+import pytest
+
+from surveys.models import Period, Target
+from tests.factories import make_period, make_target
+
+pytestmark = pytest.mark.django_db
+
+
+def field(service):
+    return f"s{service.pk}-population"
+
+
+def test_officer_enters_populations_and_reads_the_krejcie_morgan_targets(org, login, period):
+    client = login(org.officer_semarang)
+    kunjungan, titipan = org.semarang.services.order_by("name")
+    page = client.get("/staf/upt/lapas-semarang/target/").content.decode()
+    assert "Triwulan IV 2026" in page and "Kunjungan keluarga" in page and "Penitipan barang" in page
+    assert "Target disesuaikan Kanwil" not in page  # officers do not adjust
+    response = client.post(f"/staf/upt/lapas-semarang/target/?periode={period.pk}",
+                           {field(kunjungan): "1000", field(titipan): "20"})
+    assert response.status_code == 302
+    targets = {t.service.name: (t.population, t.sample_target, t.effective_target)
+               for t in Target.objects.filter(period=period)}
+    assert targets == {"Kunjungan keluarga": (1000, 278, 278), "Penitipan barang": (20, 20, 20)}
+    page = client.get(response["Location"]).content.decode()
+    assert "2 jenis layanan disimpan." in page
+    assert "<strong>298</strong>" in page  # the total target
+
+
+def test_negative_or_non_numeric_population_is_refused_and_nothing_saved(org, login, period):
+    client = login(org.officer_semarang)
+    kunjungan, titipan = org.semarang.services.order_by("name")
+    response = client.post(f"/staf/upt/lapas-semarang/target/?periode={period.pk}",
+                           {field(kunjungan): "100", field(titipan): "-5"})
+    assert response.status_code == 400
+    assert not Target.objects.exists()
+    response = client.post(f"/staf/upt/lapas-semarang/target/?periode={period.pk}", {field(kunjungan): "banyak"})
+    assert response.status_code == 400 and not Target.objects.exists()
+
+
+def test_kanwil_adjusts_a_units_target_within_the_population(org, login, period):
+    kunjungan = org.semarang.services.get(name="Kunjungan keluarga")
+    make_target(period, kunjungan, population=500)
+    client = login(org.kanwil_jateng)
+    page = client.get(f"/staf/upt/lapas-semarang/target/?periode={period.pk}").content.decode()
+    assert "Target disesuaikan Kanwil" in page
+    client.post(f"/staf/upt/lapas-semarang/target/?periode={period.pk}",
+                {field(kunjungan): "500", f"s{kunjungan.pk}-adjusted_target": "250"})
+    target = Target.objects.get(service=kunjungan)
+    assert (target.sample_target, target.adjusted_target, target.effective_target) == (217, 250, 250)
+    response = client.post(f"/staf/upt/lapas-semarang/target/?periode={period.pk}",
+                           {field(kunjungan): "500", f"s{kunjungan.pk}-adjusted_target": "900"})
+    assert response.status_code == 400 and "Tidak boleh melebihi populasi." in response.content.decode()
+    assert Target.objects.get(service=kunjungan).adjusted_target == 250
+
+
+def test_officer_cannot_adjust_even_by_posting_the_field(org, login, period):
+    kunjungan = org.semarang.services.get(name="Kunjungan keluarga")
+    login(org.officer_semarang).post(f"/staf/upt/lapas-semarang/target/?periode={period.pk}",
+                                     {field(kunjungan): "500", f"s{kunjungan.pk}-adjusted_target": "31"})
+    assert Target.objects.get(service=kunjungan).adjusted_target is None
+
+
+def test_populations_are_carried_from_the_previous_period(org, login, period):
+    kunjungan = org.semarang.services.get(name="Kunjungan keluarga")
+    make_target(period, kunjungan, population=100)
+    Period.objects.filter(pk=period.pk).update(status=Period.Status.CLOSED)
+    nxt = make_period(name="Triwulan I 2027", starts_on=date(2027, 1, 1), ends_on=date(2027, 3, 31))
+    client = login(org.officer_semarang)
+    client.post("/staf/upt/lapas-semarang/target/salin/", {"period": nxt.pk})
+    carried = Target.objects.get(period=nxt, service=kunjungan)
+    assert (carried.population, carried.sample_target, carried.source) == (100, 80, "carried")
+    page = client.get(f"/staf/upt/lapas-semarang/target/?periode={nxt.pk}").content.decode()
+    assert "Dari periode sebelumnya" in page
+
+
+def test_closed_periods_targets_cannot_change(org, login, period):
+    kunjungan = org.semarang.services.get(name="Kunjungan keluarga")
+    make_target(period, kunjungan, population=100)
+    Period.objects.filter(pk=period.pk).update(status=Period.Status.CLOSED)
+    login(org.officer_semarang).post(f"/staf/upt/lapas-semarang/target/?periode={period.pk}",
+                                     {field(kunjungan): "999"})
+    assert Target.objects.get(service=kunjungan).population == 100
+
+
+def test_kanwil_overview_lists_its_units_targets_only(org, login, period):
+    make_target(period, org.semarang.services.get(name="Kunjungan keluarga"), population=1000)
+    make_target(period, org.yogyakarta.services.get(name="Kunjungan keluarga"), population=10_000)
+    page = login(org.kanwil_jateng).get("/staf/kanwil/jateng-pas/").content.decode()
+    assert "Lapas Kelas I Semarang" in page and "Rutan Kelas I Surakarta" in page
+    assert "Lapas Kelas IIA Yogyakarta" not in page and "370" not in page
+    assert "278" in page and "2 UPT belum mengisi populasi" in page
+
+
+def test_officer_adds_and_switches_off_a_service_type(org, login):
+    client = login(org.officer_semarang)
+    client.post("/staf/upt/lapas-semarang/layanan/", {"name": "Layanan pengaduan", "name_en": "Complaints"})
+    service = org.semarang.services.get(name="Layanan pengaduan")
+    response = client.post("/staf/upt/lapas-semarang/layanan/", {"name": "layanan pengaduan"})
+    assert response.status_code == 400 and "sudah ada" in response.content.decode()
+    client.post(f"/staf/upt/lapas-semarang/layanan/{service.pk}/status/")
+    service.refresh_from_db()
+    assert service.active is False
+
+
+def test_targets_page_reads_in_english(org, login, period):
+    page = login(org.officer_semarang).get("/staf/upt/lapas-semarang/target/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert "Population and target sample" in html and "Target sample (Krejcie–Morgan)" in html
+    assert "Populasi dan target sampel" not in html
+
+
+def test_bad_period_values_give_a_message_or_404_never_a_500(org, login, period):
+    client = login(org.officer_semarang)
+    response = client.post("/staf/upt/lapas-semarang/target/salin/", {"period": "abc"}, follow=True)
+    assert response.status_code == 200 and "Pilih periode terlebih dahulu." in response.content.decode()
+    assert client.get("/staf/upt/lapas-semarang/target/?periode=999999").status_code == 404
+    assert client.get("/staf/upt/lapas-semarang/target/?periode=x").status_code == 200
