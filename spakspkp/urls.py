@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("responses.urls")),
     path("", include("reporting.urls")),
+    path("", include("responses.review_urls")),
+    path("", include("surveys.audit_urls")),
 ]
 
 handler404 = "surveys.views.not_found"
