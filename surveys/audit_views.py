@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from .access import staff_required
 from .audit import EVENT_DOWNLOAD, EVENT_REVIEW
@@ -108,6 +109,7 @@ def describe(entry: LogEntry) -> dict:
     }
 
 
+@require_safe
 @staff_required(Role.PUSAT)
 def audit_log(request):
     """Who changed what and when; downloads and review decisions included. Nothing here can be edited."""
