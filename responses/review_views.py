@@ -73,6 +73,8 @@ def queue(request):
     """Flagged responses of the reviewer's region grouped by unit and rule, with bulk decisions."""
     filters = QueueFilterForm(request.GET, user=request.user)
     if not filters.is_valid():
+        if "upt" in filters.errors:  # a unit outside the reviewer's region: do not reveal it exists
+            raise Http404
         return render(request, "review/queue.html", {"filters": filters, "rows": [], "summary": []}, status=400)
     period = filters.cleaned_data["periode"] or default_period()
     unit = filters.cleaned_data["upt"]

@@ -168,7 +168,8 @@ def test_kiosk_responses_carry_no_device_and_never_repeat(place):
 
 # --------------------------------------------------------------------------- burst
 def burst(place, count, *, spacing=timedelta(minutes=2), point=None, start=NOON):
-    return [submit(place, at=start + k * spacing, point=point, device=f"d{k}-{start:%H%M%S}-{point}") for k in range(count)]
+    return [submit(place, at=start + k * spacing, point=point, device=f"d{k}-{start:%H%M%S}-{point}")
+            for k in range(count)]
 
 
 def test_six_identical_answer_sets_within_ten_minutes_are_a_burst(place):
