@@ -48,7 +48,8 @@ class BulkDecisionForm(DecisionForm):
 
 
 class QueueFilterForm(forms.Form):
-    periode = forms.ModelChoiceField(label=gettext_lazy("Periode"), queryset=Period.objects.all(), required=False)
+    periode = forms.ModelChoiceField(label=gettext_lazy("Periode"), queryset=Period.objects.all(), required=False,
+                                     empty_label=gettext_lazy("Periode berjalan"))
     upt = forms.ModelChoiceField(label=gettext_lazy("UPT"), queryset=Unit.objects.none(), required=False,
                                  to_field_name="code", empty_label=gettext_lazy("Semua UPT"))
     aturan = forms.ChoiceField(label=gettext_lazy("Aturan"), required=False,

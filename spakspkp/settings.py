@@ -233,6 +233,8 @@ VALIDITY_BURST_MAX_IDENTICAL = env.int("VALIDITY_BURST_MAX_IDENTICAL", default=5
 VALIDITY_BURST_WINDOW_MINUTES = env.int("VALIDITY_BURST_WINDOW_MINUTES", default=10)
 VALIDITY_BURST_SCAN_HOURS = env.int("VALIDITY_BURST_SCAN_HOURS", default=3)
 VALIDITY_SERVICE_HOURS_GRACE_MINUTES = env.int("VALIDITY_SERVICE_HOURS_GRACE_MINUTES", default=30)
+# Audit trail rows name related records ("Lapas Kelas I Semarang") rather than their ids.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 CELERY_BEAT_SCHEDULE["detect-bursts"] = {
     "task": "responses.tasks.detect_bursts",
     "schedule": 5 * 60.0,

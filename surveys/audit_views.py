@@ -4,10 +4,12 @@ from datetime import datetime, time, timedelta
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -87,13 +89,18 @@ def search(entries, data: dict):
 
 def describe(entry: LogEntry) -> dict:
     """One audit row for display: when, who, what happened to which record, and each change old → new."""
-    changes = []
-    for field, value in (entry.changes_dict or {}).items():
-        if isinstance(value, dict):  # many-to-many: {"type": "m2m", "operation": "add", "objects": [...]}
-            changes.append((field, value.get("operation", ""), ", ".join(map(str, value.get("objects", [])))))
-        elif isinstance(value, list | tuple) and len(value) == 2:
-            changes.append((field, "" if value[0] in (None, "None") else value[0], value[1]))
     model = entry.content_type.model_class()
+    changes = []
+    for name, value in (entry.changes_dict or {}).items():
+        field = _field(model, name)
+        if name == "id" or (field is not None and field.auto_created and not field.concrete):
+            continue  # the primary key, and reverse relations auditlog lists as "…None"
+        label = capfirst(str(getattr(field, "verbose_name", name)))
+        if isinstance(value, dict):  # many-to-many: {"type": "m2m", "operation": "add", "objects": [...]}
+            changes.append((label, value.get("operation", ""), ", ".join(map(str, value.get("objects", [])))))
+        elif isinstance(value, list | tuple) and len(value) == 2:
+            old, new = (_display(field, v) for v in value)
+            changes.append((label, old, new))
     event = (entry.additional_data or {}).get("event") if isinstance(entry.additional_data, dict) else None
     if event == EVENT_REVIEW:
         action = _("Keputusan tinjauan")
@@ -107,6 +114,23 @@ def describe(entry: LogEntry) -> dict:
         "kind": str(model._meta.verbose_name).capitalize() if model is not None else entry.content_type.model,
         "changes": changes,
     }
+
+
+def _field(model, name):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _display(field, value) -> str:
+    """A stored value as a reader knows it: the choice label for a choice field, nothing for None."""
+    if value in (None, "None"):
+        return ""
+    choices = {str(k): v for k, v in getattr(field, "flatchoices", None) or []}
+    return str(choices.get(str(value), value))
 
 
 @require_safe
