@@ -284,3 +284,20 @@ def test_officer_gets_404_on_another_units_flag_counts(place, login):
     client = login(place.org.officer_semarang)
     assert client.get("/staf/upt/rutan-surakarta/tanda-validitas/").status_code == 404
     assert login(place.org.kanwil_jateng).get("/staf/upt/lapas-yogyakarta/tanda-validitas/").status_code == 404
+
+
+def test_navigation_offers_the_queue_to_reviewers_and_flag_counts_to_officers(place, login):
+    page = login(place.org.kanwil_jateng).get("/staf/").content.decode()
+    assert 'href="/staf/tinjauan/"' in page
+    page = login(place.org.officer_semarang).get("/staf/").content.decode()
+    assert 'href="/staf/tinjauan/"' not in page
+    assert 'href="/staf/upt/lapas-semarang/tanda-validitas/"' in page
+
+
+def test_burst_job_is_scheduled_every_five_minutes(settings):
+    from spakspkp.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["detect-bursts"]
+    assert entry["task"] == "responses.tasks.detect_bursts" and entry["schedule"] == 300
+    app.loader.import_default_modules()  # what a worker or beat does at start (runs autodiscovery)
+    assert "responses.tasks.detect_bursts" in app.tasks

@@ -36,11 +36,13 @@ def test_kanwil_reviewer_rejects_the_injected_burst_from_the_queue(transactional
 
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
+        page = browser.new_page(locale="id-ID")
         page.goto(f"{browser_server.url}/akun/masuk/")
         page.fill("input[name=username]", org.kanwil_jateng.username)
         page.fill("input[name=password]", PASSWORD)
         page.click("form:has(input[name=username]) button[type=submit]")
+        page.wait_for_load_state()
+        assert "/staf/" in page.url, page.content()[:3000]
         page.click("nav >> text=Tinjauan validitas")
         # the summary row of the unit links its burst count to the filtered list
         page.click("a[href*='upt=lapas-semarang'][href*='aturan=burst']")
