@@ -116,18 +116,20 @@ def check_outside_hours(response: Response) -> Finding | None:
     """Received outside the unit's service hours (Asia/Jakarta), allowing a grace period on each side.
 
     A respondent may finish the form shortly after the counter closes; VALIDITY_SERVICE_HOURS_GRACE_MINUTES
-    sets how long. A unit without service hours is never flagged.
+    sets how long. Hours may run past midnight. A unit without service hours is never flagged.
     """
     unit = response.unit
     if unit.opens_at is None or unit.closes_at is None:
         return None
     local = _local(response.created_at)
     grace = timedelta(minutes=settings.VALIDITY_SERVICE_HOURS_GRACE_MINUTES)
-    day = local.date()
-    opens = datetime.combine(day, unit.opens_at, tzinfo=local.tzinfo) - grace
-    closes = datetime.combine(day, unit.closes_at, tzinfo=local.tzinfo) + grace
-    if opens <= local <= closes:
-        return None
+    for day in (local.date() - timedelta(days=1), local.date()):
+        opens = datetime.combine(day, unit.opens_at, tzinfo=local.tzinfo)
+        closes = datetime.combine(day, unit.closes_at, tzinfo=local.tzinfo)
+        if closes <= opens:  # hours that run past midnight (e.g. a 24-hour port office: 20:00–06:00)
+            closes += timedelta(days=1)
+        if opens - grace <= local <= closes + grace:
+            return None
     return Finding(Rule.OUTSIDE_HOURS, {
         "local_time": local.strftime("%Y-%m-%d %H:%M:%S"),
         "opens_at": _hhmm(unit.opens_at),

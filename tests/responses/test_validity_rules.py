@@ -125,6 +125,18 @@ def test_service_hours_are_read_in_jakarta_time(place):
     assert (flag.evidence["opens_at"], flag.evidence["closes_at"]) == ("08:00", "15:00")
 
 
+@pytest.mark.parametrize(("hour", "minute", "flagged"), [
+    (21, 0, False), (3, 0, False), (6, 30, False), (6, 31, True), (12, 0, True), (19, 30, False), (19, 29, True),
+])
+def test_service_hours_may_run_past_midnight(place, hour, minute, flagged):
+    from datetime import time
+
+    place.org.semarang.opens_at, place.org.semarang.closes_at = time(20, 0), time(6, 0)
+    place.org.semarang.save()
+    at = datetime(2026, 11, 10, hour, minute, tzinfo=JKT)
+    assert (Flag.Rule.OUTSIDE_HOURS in rules(submit(place, at=at))) is flagged
+
+
 def test_unit_without_service_hours_is_never_outside_them(place):
     place.org.semarang.opens_at = place.org.semarang.closes_at = None
     place.org.semarang.save()
