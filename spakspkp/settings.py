@@ -251,3 +251,19 @@ if set(PERIOD_MANAGERS) - {"pusat", "kanwil"}:
 # Optional dotted path called after commit with period_id=... when a period is closed (e.g. to freeze the
 # final snapshot at once instead of waiting for reporting's beat job). Empty: nothing is called.
 PERIOD_CLOSED_HOOK = env.str("PERIOD_CLOSED_HOOK", default="")
+
+# --- Response validity: flag thresholds (METHODOLOGY section 6), burst job, audit (helper "validity").
+# The minimum plausible time per item is on each InstrumentVersion; these are the other thresholds.
+VALIDITY_STRAIGHT_LINING_TIME_FACTOR = env.float("VALIDITY_STRAIGHT_LINING_TIME_FACTOR", default=2.0)
+VALIDITY_REPEAT_DEVICE_HOURS = env.int("VALIDITY_REPEAT_DEVICE_HOURS", default=24)
+VALIDITY_BURST_MAX_IDENTICAL = env.int("VALIDITY_BURST_MAX_IDENTICAL", default=5)  # a burst is more than this
+VALIDITY_BURST_WINDOW_MINUTES = env.int("VALIDITY_BURST_WINDOW_MINUTES", default=10)
+VALIDITY_BURST_SCAN_HOURS = env.int("VALIDITY_BURST_SCAN_HOURS", default=3)
+VALIDITY_SERVICE_HOURS_GRACE_MINUTES = env.int("VALIDITY_SERVICE_HOURS_GRACE_MINUTES", default=30)
+# Audit trail rows name related records ("Lapas Kelas I Semarang") rather than their ids.
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+CELERY_BEAT_SCHEDULE["detect-bursts"] = {
+    "task": "responses.tasks.detect_bursts",
+    "schedule": 5 * 60.0,
+    "options": {"expires": 4 * 60},
+}

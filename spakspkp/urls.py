@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("responses.urls")),
     path("", include("reporting.urls")),
     path("", include("reporting.followups.urls")),
+    path("", include("responses.review_urls")),
+    path("", include("surveys.audit_urls")),
 ]
 
 handler404 = "surveys.views.not_found"

@@ -1,0 +1,173 @@
+"""Review of flagged responses by Kanwil staff: who may review, the queue's reads, and the decision service.
+
+A decision never touches the answers: it records a ReviewDecision, sets Response.status (and its
+Scoresheets' copies) and writes the audit row, in one transaction; the affected unit-periods are then
+recomputed in the background.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from surveys.audit import record_review_decision
+from surveys.models import Role, Unit, membership_of, sees_everything
+
+from .models import Flag, Response, ReviewDecision, Scoresheet
+from .validity import queue_recompute
+
+NEW_STATUS = {
+    ReviewDecision.Decision.REJECT: Response.Status.REJECTED,
+    ReviewDecision.Decision.REINSTATE: Response.Status.ACCEPTED,
+}
+
+
+def can_review(user) -> bool:
+    """Kanwil staff (for their region) and Pusat review flagged responses; UPT officers never do."""
+    if sees_everything(user):
+        return True
+    membership = membership_of(user)
+    return membership is not None and membership.role == Role.KANWIL
+
+
+def reviewable(user):
+    """Flagged responses this user may decide on: none for officers, their region's for Kanwil staff."""
+    if not can_review(user):
+        return Response.objects.none()
+    return Response.objects.visible_to(user).filter(flagged=True)
+
+
+# --------------------------------------------------------------------------- decisions
+@dataclass(frozen=True)
+class DecisionResult:
+    decided: int  # decision rows written
+    changed: int  # responses whose status changed
+
+
+def decide(*, response_ids: list[int], decision: str, reason: str, acting_user,
+           now: datetime | None = None) -> DecisionResult:
+    """Rejects or reinstates flagged responses, with a mandatory reason, as `acting_user`.
+
+    Every id must be a flagged response the user may review; otherwise nothing is written
+    (PermissionDenied for a user who may not review at all, Response.DoesNotExist for an id out of scope).
+    A decision on a response already in that state is still recorded (a reviewer confirming it).
+    """
+    reason = (reason or "").strip()
+    if decision not in NEW_STATUS:
+        raise ValidationError(_("Keputusan tidak dikenal."))
+    if not reason:
+        raise ValidationError(_("Alasan wajib diisi."))
+    if not response_ids:
+        raise ValidationError(_("Pilih minimal satu jawaban."))
+    if not can_review(acting_user):
+        raise PermissionDenied
+    now = now or timezone.now()
+    new_status = NEW_STATUS[decision]
+    wanted = set(response_ids)
+    with transaction.atomic():
+        responses = list(reviewable(acting_user).filter(pk__in=wanted).select_for_update().order_by("pk"))
+        if len(responses) != len(wanted):
+            raise Response.DoesNotExist
+        changed = [r for r in responses if r.status != new_status]
+        decisions = ReviewDecision.objects.bulk_create([
+            ReviewDecision(response=r, decision=decision, reason=reason, decided_by=acting_user, decided_at=now)
+            for r in responses
+        ])
+        for response, row in zip(responses, decisions, strict=True):
+            record_review_decision(decision=row, old_status=response.status, new_status=new_status,
+                                   actor=acting_user, at=now)
+        ids = [r.pk for r in changed]
+        Response.objects.filter(pk__in=ids).update(status=new_status)
+        Scoresheet.objects.filter(response_id__in=ids).update(status=new_status)
+        for unit_id, period_id in sorted({(r.unit_id, r.period_id) for r in changed}):
+            transaction.on_commit(lambda u=unit_id, p=period_id: queue_recompute(unit_id=u, period_id=p))
+    return DecisionResult(decided=len(decisions), changed=len(changed))
+
+
+# --------------------------------------------------------------------------- reads for the queue
+class QueueState:
+    PENDING = "belum"
+    REJECTED = "ditolak"
+    REINSTATED = "dipulihkan"
+    ALL = "semua"
+
+    @classmethod
+    def choices(cls):
+        return [
+            (cls.PENDING, _("Belum ditinjau")),
+            (cls.REJECTED, _("Ditolak")),
+            (cls.REINSTATED, _("Ditinjau, tetap dihitung")),
+            (cls.ALL, _("Semua")),
+        ]
+
+
+def with_reviewed(responses):
+    """Annotates `reviewed`: whether any decision was recorded on the response."""
+    return responses.annotate(reviewed=Exists(ReviewDecision.objects.filter(response=OuterRef("pk"))))
+
+
+def queue(responses, *, unit: Unit | None = None, rule: str = "", state: str = QueueState.PENDING):
+    """The queue's rows: flagged responses filtered by unit, rule and review state, oldest first."""
+    qs = with_reviewed(responses)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if rule:
+        qs = qs.filter(flags__rule=rule)
+    if state == QueueState.PENDING:
+        qs = qs.filter(reviewed=False)
+    elif state == QueueState.REJECTED:
+        qs = qs.filter(status=Response.Status.REJECTED)
+    elif state == QueueState.REINSTATED:
+        qs = qs.filter(reviewed=True, status=Response.Status.ACCEPTED)
+    return (qs.select_related("unit", "access_point", "service")
+            .prefetch_related("flags", "scoresheets__version__instrument")
+            .distinct().order_by("unit__name", "access_point__name", "created_at", "pk"))
+
+
+def summary_by_unit_and_rule(responses) -> list[dict]:
+    """Per unit: how many flagged responses each rule caught, how many await review, how many are rejected."""
+    decided = ReviewDecision.objects.filter(response=OuterRef("response_id"))
+    counts = (Flag.objects.filter(response__in=responses)
+              .annotate(reviewed=Exists(decided))
+              .values("response__unit_id", "rule")
+              .annotate(total=Count("response_id", distinct=True),
+                        pending=Count("response_id", filter=Q(reviewed=False), distinct=True)))
+    per_unit: dict[int, dict] = {}
+    for row in counts:
+        entry = per_unit.setdefault(row["response__unit_id"], {"rules": {}, "pending": 0})
+        entry["rules"][row["rule"]] = {"total": row["total"], "pending": row["pending"]}
+    unit_totals = (responses.values("unit_id")
+                   .annotate(flagged=Count("pk"),
+                             rejected=Count("pk", filter=Q(status=Response.Status.REJECTED)),
+                             pending=Count("pk", filter=~Exists(ReviewDecision.objects.filter(
+                                 response=OuterRef("pk"))))))
+    units = Unit.objects.in_bulk([row["unit_id"] for row in unit_totals])
+    rows = []
+    for row in unit_totals:
+        entry = per_unit.get(row["unit_id"], {"rules": {}})
+        rows.append({
+            "unit": units[row["unit_id"]],
+            "flagged": row["flagged"],
+            "rejected": row["rejected"],
+            "pending": row["pending"],
+            "rules": [(rule, label, entry["rules"].get(rule, {"total": 0, "pending": 0}))
+                      for rule, label in Flag.Rule.choices],
+        })
+    return sorted(rows, key=lambda r: r["unit"].name)
+
+
+def flag_counts(unit: Unit, period) -> dict:
+    """What an officer may see of their own unit: totals and per-rule counts of flagged responses."""
+    responses = Response.objects.filter(unit=unit, period=period)
+    by_rule = dict(Flag.objects.filter(response__in=responses).values_list("rule")
+                   .annotate(n=Count("response_id", distinct=True)).values_list("rule", "n"))
+    return {
+        "total": responses.count(),
+        "flagged": responses.filter(flagged=True).count(),
+        "rejected": responses.filter(status=Response.Status.REJECTED).count(),
+        "pending": responses.filter(flagged=True).exclude(decisions__isnull=False).count(),
+        "rules": [(rule, label, by_rule.get(rule, 0)) for rule, label in Flag.Rule.choices],
+    }

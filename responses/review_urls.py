@@ -1,0 +1,10 @@
+"""Staff pages for response validity: the review queue, evidence of one response, a unit's flag counts."""
+from django.urls import path
+
+from . import review_views
+
+urlpatterns = [
+    path("staf/tinjauan/", review_views.queue, name="review_queue"),
+    path("staf/tinjauan/jawaban/<int:pk>/", review_views.detail, name="review_detail"),
+    path("staf/upt/<slug:code>/tanda-validitas/", review_views.unit_flags, name="unit_flags"),
+]

@@ -1,0 +1,212 @@
+"""Staff pages for validity: the Kanwil review queue, one response's evidence, and a unit's flag counts."""
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from surveys.access import staff_required, unit_in_scope
+from surveys.models import Period, Role, Unit
+
+from . import review
+from .models import Flag, Response, ReviewDecision
+
+PAGE_SIZE = 100
+
+
+class IdListField(forms.Field):
+    """Ids of the checked responses (repeated `response` inputs)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        try:
+            return sorted({int(v) for v in value or []})
+        except (TypeError, ValueError):
+            raise ValidationError(_("Pilihan jawaban tidak valid.")) from None
+
+    def validate(self, value):
+        if not value:
+            raise ValidationError(_("Pilih minimal satu jawaban."))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=gettext_lazy("Keputusan"), choices=ReviewDecision.Decision.choices,
+                                 widget=forms.RadioSelect)
+    reason = forms.CharField(label=gettext_lazy("Alasan (wajib)"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": gettext_lazy("Alasan wajib diisi.")})
+
+
+class BulkDecisionForm(DecisionForm):
+    response = IdListField()
+
+
+class QueueFilterForm(forms.Form):
+    periode = forms.ModelChoiceField(label=gettext_lazy("Periode"), queryset=Period.objects.all(), required=False,
+                                     empty_label=gettext_lazy("Periode berjalan"))
+    upt = forms.ModelChoiceField(label=gettext_lazy("UPT"), queryset=Unit.objects.none(), required=False,
+                                 to_field_name="code", empty_label=gettext_lazy("Semua UPT"))
+    aturan = forms.ChoiceField(label=gettext_lazy("Aturan"), required=False,
+                               choices=[("", gettext_lazy("Semua aturan")), *Flag.Rule.choices])
+    status = forms.ChoiceField(label=gettext_lazy("Status tinjauan"), required=False)
+
+    def __init__(self, data, *, user):
+        super().__init__(data)
+        self.fields["upt"].queryset = Unit.objects.visible_to(user)
+        self.fields["status"].choices = review.QueueState.choices()
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+
+def default_period():
+    return Period.objects.open().first() or Period.objects.order_by("-starts_on").first()
+
+
+# --------------------------------------------------------------------------- the queue
+@staff_required(Role.KANWIL)
+def queue(request):
+    """Flagged responses of the reviewer's region grouped by unit and rule, with bulk decisions."""
+    filters = QueueFilterForm(request.GET, user=request.user)
+    if not filters.is_valid():
+        if "upt" in filters.errors:  # a unit outside the reviewer's region: do not reveal it exists
+            raise Http404
+        return render(request, "review/queue.html", {"filters": filters, "rows": [], "summary": []}, status=400)
+    period = filters.cleaned_data["periode"] or default_period()
+    unit = filters.cleaned_data["upt"]
+    rule = filters.cleaned_data["aturan"]
+    state = filters.cleaned_data["status"] or review.QueueState.PENDING
+    scoped = review.reviewable(request.user)
+    if period is not None:
+        scoped = scoped.filter(period=period)
+
+    form = BulkDecisionForm()
+    status = 200
+    if request.method == "POST":
+        form = BulkDecisionForm(request.POST)
+        if form.is_valid():
+            done = _decide(request, form.cleaned_data["response"], form.cleaned_data)
+            messages.success(request, done)
+            return redirect(request.get_full_path())
+        status = 400
+
+    page = Paginator(review.queue(scoped, unit=unit, rule=rule, state=state), PAGE_SIZE).get_page(
+        request.GET.get("halaman"))
+    return render(request, "review/queue.html", {
+        "filters": filters, "form": form, "period": period, "unit": unit, "rule": rule, "state": state,
+        "summary": review.summary_by_unit_and_rule(scoped),
+        "page": page, "rows": [describe(r) for r in page.object_list],
+        "query": _query_without_page(request),
+    }, status=status)
+
+
+def _decide(request, response_ids, data) -> str:
+    try:
+        result = review.decide(response_ids=response_ids, decision=data["decision"], reason=data["reason"],
+                               acting_user=request.user, now=timezone.now())
+    except Response.DoesNotExist:
+        raise Http404 from None
+    if data["decision"] == ReviewDecision.Decision.REJECT:
+        return _("%(n)d jawaban ditolak; indeks dihitung ulang di latar belakang.") % {"n": result.decided}
+    return _("%(n)d jawaban dipulihkan atau dikonfirmasi tetap dihitung; indeks dihitung ulang di latar belakang."
+             ) % {"n": result.decided}
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return query.urlencode()
+
+
+# --------------------------------------------------------------------------- one response's evidence
+@staff_required(Role.KANWIL)
+def detail(request, pk):
+    """A flagged response's answers, every flag's evidence (identical vectors side by side) and its history."""
+    response = get_object_or_404(review.reviewable(request.user).select_related("unit", "access_point", "service"),
+                                 pk=pk)
+    form = DecisionForm()
+    status = 200
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            messages.success(request, _decide(request, [response.pk], form.cleaned_data))
+            return redirect("review_detail", pk=response.pk)
+        status = 400
+    return render(request, "review/detail.html", {
+        "row": describe(response),
+        "evidence": [explain(flag, request.user) for flag in response.flags.order_by("rule")],
+        "decisions": response.decisions.select_related("decided_by"),
+        "form": form,
+    }, status=status)
+
+
+def describe(response: Response) -> dict:
+    """A response as the queue shows it: where, when, how fast, which flags, and its answer vectors."""
+    sheets = sorted(response.scoresheets.all(), key=lambda s: (s.version.instrument.position, s.version_id))
+    return {
+        "response": response,
+        "local_time": timezone.localtime(response.created_at),
+        "vectors": [(s.version.instrument.code, [v for v in s.scores(20) if v is not None]) for s in sheets],
+        "vector_key": tuple((s.version_id, tuple(s.scores(20))) for s in sheets),
+        "rules": [f.get_rule_display() for f in sorted(response.flags.all(), key=lambda f: f.rule)],
+        "device": response.device_hash[:8],
+    }
+
+
+def explain(flag: Flag, user) -> dict:
+    """A flag's evidence in words, plus the related responses the reviewer may see."""
+    ev = flag.evidence or {}
+    related = []
+    if flag.rule == Flag.Rule.TOO_FAST:
+        text = _("Selesai dalam %(s)s detik; waktu minimum wajar %(m)s detik untuk %(n)s butir.") % {
+            "s": ev.get("completion_seconds"), "m": ev.get("minimum_seconds"), "n": ev.get("items")}
+    elif flag.rule == Flag.Rule.STRAIGHT_LINING:
+        text = _("Semua %(n)s butir dijawab %(v)s dalam %(s)s detik (cepat: di bawah %(f)s detik).") % {
+            "n": ev.get("items"), "v": ev.get("value"), "s": ev.get("completion_seconds"),
+            "f": ev.get("fast_below_seconds")}
+    elif flag.rule == Flag.Rule.REPEAT_DEVICE:
+        text = _("Perangkat yang sama mengisi instrumen yang sama di UPT ini dalam %(h)s jam.") % {
+            "h": ev.get("window_hours")}
+        related = _related([o["id"] for o in ev.get("other_responses", [])] + [flag.response_id], user)
+    elif flag.rule == Flag.Rule.BURST:
+        text = _("%(n)s jawaban identik di satu titik akses dalam %(w)s menit.") % {
+            "n": ev.get("count"), "w": ev.get("window_minutes")}
+        related = _related(ev.get("responses", []), user)
+    elif flag.rule == Flag.Rule.STEERED:
+        text = _("Responden menyatakan petugas mengarahkan jawaban atau mengawasi pengisian.")
+    else:
+        text = _("Diterima %(t)s; jam layanan %(o)s–%(c)s (toleransi %(g)s menit).") % {
+            "t": ev.get("local_time"), "o": ev.get("opens_at"), "c": ev.get("closes_at"),
+            "g": ev.get("grace_minutes")}
+    return {"flag": flag, "text": text, "related": related}
+
+
+def _related(ids, user) -> list[dict]:
+    rows = (review.with_reviewed(Response.objects.visible_to(user)).filter(pk__in=ids)
+            .select_related("unit", "access_point", "service")
+            .prefetch_related("flags", "scoresheets__version__instrument").order_by("created_at", "pk"))
+    return [describe(r) for r in rows]
+
+
+# --------------------------------------------------------------------------- what officers see
+@staff_required
+def unit_flags(request, code):
+    """Flag counts of one unit in a period: officers see their own unit's, but cannot review them."""
+    unit = unit_in_scope(request.user, code)
+    period = default_period()
+    if request.GET.get("periode"):
+        try:
+            period = get_object_or_404(Period, pk=int(request.GET["periode"]))
+        except ValueError:
+            raise Http404 from None
+    counts = review.flag_counts(unit, period) if period else None
+    return render(request, "review/unit_flags.html", {
+        "unit": unit, "period": period, "periods": Period.objects.all(), "counts": counts,
+        "can_review": review.can_review(request.user),
+        "queue_url": f"{reverse('review_queue')}?upt={unit.code}" + (f"&periode={period.pk}" if period else ""),
+    })
