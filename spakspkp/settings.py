@@ -224,3 +224,11 @@ SILENCED_SYSTEM_CHECKS = [
 # reporting, so "a response was stored / a review changed what counts" reaches the index engine through
 # this dotted path, called after commit with keyword arguments unit_id and period_id.
 RECOMPUTE_HOOK = env.str("RECOMPUTE_HOOK", default="reporting.tasks.queue_unit_recompute")
+
+# --- Exports (reporting.exports): background Excel/CSV builds, files kept for a while then deleted by beat.
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "reporting.exports.tasks"]
+EXPORT_FILE_TTL_HOURS = env.int("EXPORT_FILE_TTL_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["delete-expired-exports"] = {
+    "task": "reporting.exports.delete_expired_exports",
+    "schedule": 3600.0,
+}

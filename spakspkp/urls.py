@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("responses.urls")),
     path("", include("reporting.urls")),
+    path("", include("reporting.exports.urls")),
 ]
 
 handler404 = "surveys.views.not_found"
