@@ -23,7 +23,9 @@ class ExportRequestForm(forms.Form):
     period = forms.ModelChoiceField(
         label=_("Periode"), queryset=Period.objects.exclude(status=Period.Status.SCHEDULED), empty_label=None
     )
-    scope = forms.ChoiceField(label=_("Cakupan"))
+    scope = forms.ChoiceField(
+        label=_("Cakupan"), error_messages={"invalid_choice": _("Cakupan ini di luar wewenang Anda.")}
+    )
     kind = forms.ChoiceField(label=_("Jenis berkas"), choices=ExportJob.Kind.choices)
     include_raw = forms.BooleanField(
         label=_("Sertakan lembar data mentah anonim (untuk rekap)"), required=False
