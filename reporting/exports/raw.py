@@ -17,7 +17,7 @@ def raw_header(versions) -> list[Column]:
         Column(_("Waktu"), DATETIME, 17),
         Column(_("Kode UPT"), TEXT, 18),
         Column(_("UPT"), TEXT, 30),
-        Column(_("Jenis layanan"), TEXT, 26),
+        Column(_("Layanan"), TEXT, 26),
         Column(_("Kanal"), TEXT, 16),
         *[Column(code, INT, 8) for code in codes],
         Column(_("Jenis kelamin"), TEXT, 12),

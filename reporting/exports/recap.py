@@ -140,7 +140,7 @@ def index_sheet(table: IndexTable, scope: Scope, period_name: str) -> Sheet:
 
 def service_sheet(data: RecapData) -> Sheet:
     columns = [
-        Column(_("UPT"), TEXT, 34), Column(_("Jenis layanan"), TEXT, 30), Column(_("Indeks"), TEXT, 8),
+        Column(_("UPT"), TEXT, 34), Column(_("Layanan"), TEXT, 30), Column(_("Indeks"), TEXT, 8),
         Column(_("Target sampel"), INT, 10), Column(_("Respons dihitung"), INT, 10),
         Column(_("Partisipasi"), PCT, 11), Column(_("NRR"), DEC2, 9), Column(_("IK"), DEC2, 9),
         Column(_("Kategori"), CATEGORY, 9), Column(_("Respons bertanda"), INT, 10),

@@ -26,7 +26,7 @@ def test_raw_csv_has_bom_headers_and_safe_text(dataset, org, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     header = rows[0]
-    assert header[:5] == ["Waktu", "Kode UPT", "UPT", "Jenis layanan", "Kanal"]
+    assert header[:5] == ["Waktu", "Kode UPT", "UPT", "Layanan", "Kanal"]
     assert len(rows) == 10  # header + 9 responses of Jateng
     first = dict(zip(header, rows[1], strict=True))
     assert first["Waktu"] == "2026-10-05 09:00:00"

@@ -164,7 +164,7 @@ def test_raw_sheet_never_carries_a_formula_typed_by_a_respondent(dataset, org, t
 def test_raw_sheet_rows_are_anonymous_and_complete(dataset, org, tmp_path):
     path = build(tmp_path, Scope("kanwil", kanwil=org.jateng), dataset.period, include_raw=True)
     df = pd.read_excel(path, sheet_name="Data mentah")
-    assert list(df.columns[:5]) == ["Waktu", "Kode UPT", "UPT", "Jenis layanan", "Kanal"]
+    assert list(df.columns[:5]) == ["Waktu", "Kode UPT", "UPT", "Layanan", "Kanal"]
     assert [f"SPAK{i}" for i in range(1, 6)] + [f"SPKP{i}" for i in range(1, 9)] == list(df.columns[5:18])
     assert len(df) == 9  # 6 Semarang (one rejected) + 3 Surakarta; not Yogyakarta
     first = df.iloc[0]
