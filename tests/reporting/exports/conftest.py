@@ -52,7 +52,8 @@ def make_snapshot(*, version, period, level="unit", unit=None, kanwil=None, serv
     codes = [i.code for i in version.indicators.all()]
     return Snapshot.objects.create(
         level=level, unit=unit, kanwil=kanwil, period=period, version=version, service=service,
-        revision=revision, is_current=is_current, n_counted=count, n_flagged=n_flagged, n_rejected=n_rejected, indicators=indicator_rows(codes, sums, count),
+        revision=revision, is_current=is_current, n_counted=count, n_flagged=n_flagged, n_rejected=n_rejected,
+        indicators=indicator_rows(codes, sums, count),
         nrr=Decimal(nrr), ik=Decimal(ik), category=category, nrr_unflagged=Decimal(nrr), ik_unflagged=Decimal(ik),
         category_unflagged=category,
         unit_average_nrr=Decimal(unit_average[0]) if unit_average else None,
