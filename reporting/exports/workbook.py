@@ -14,8 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-# A text cell starting with one of these could be read as a formula (or DDE payload) by a spreadsheet.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from .stream import FORMULA_TRIGGERS, PROBE_MARKER, splice_rows
 
 TEXT, INT, DEC2, PCT, DATETIME, CATEGORY = "text", "int", "dec2", "pct", "datetime", "category"
 NUMBER_FORMATS = {INT: "#,##0", DEC2: "0.00", PCT: "0.00%", DATETIME: "yyyy-mm-dd hh:mm"}
@@ -52,7 +51,7 @@ class Sheet:
     title_lines: list[str] = field(default_factory=list)
     total_rows: list[Sequence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    plain: bool = False  # large data sheet: no borders, styles only where needed (speed)
+    plain: bool = False  # a large data sheet: rows streamed by stream.splice_rows, no per-cell styling
 
     @property
     def header_row(self) -> int:
@@ -101,18 +100,15 @@ def _cell(ws, value, column: Column, *, bold=False, grid=True):
     return cell
 
 
-def _fast_row(ws, values: Sequence, formats: list[str | None]) -> list:
-    """A data row for a large sheet: plain values, except dangerous text and formatted numbers."""
-    row = list(values)
-    for i, value in enumerate(row):
-        if isinstance(value, str):
-            if value.startswith(FORMULA_TRIGGERS):
-                row[i] = text_cell(ws, value)
-        elif formats[i] is not None and value is not None and not isinstance(value, datetime):
-            cell = WriteOnlyCell(ws, value=value)
-            cell.number_format = formats[i]
-            row[i] = cell
-    return row
+def _probe_row(ws, sheet: Sheet, marker: str) -> list:
+    """One cell per column styled as that column's data, then a quoted text cell, then the marker."""
+    row = []
+    for column in sheet.columns:
+        cell = WriteOnlyCell(ws, value=datetime(2000, 1, 1) if column.kind == DATETIME else 0)
+        if column.kind in NUMBER_FORMATS:
+            cell.number_format = NUMBER_FORMATS[column.kind]
+        row.append(cell)
+    return [*row, text_cell(ws, "=probe"), marker]
 
 
 def _setup_page(ws, sheet: Sheet) -> None:
@@ -141,13 +137,14 @@ def write_sheet(wb: Workbook, sheet: Sheet, *, on_row=None) -> int:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         header.append(cell)
     ws.append(header)
+    if sheet.plain:
+        # Rows are streamed in after saving (stream.splice_rows); leave a styled probe row for them.
+        ws.append(_probe_row(ws, sheet, _marker(sheet)))
+        ws.auto_filter.ref = f"A{sheet.header_row}:{get_column_letter(len(sheet.columns))}{sheet.header_row + 1}"
+        return 0
     count = 0
-    formats = [NUMBER_FORMATS.get(c.kind) if c.kind not in (INT, DATETIME) else None for c in sheet.columns]
     for values in sheet.rows:
-        if sheet.plain:
-            ws.append(_fast_row(ws, values, formats))
-        else:
-            ws.append([_cell(ws, v, c) for v, c in zip(values, sheet.columns, strict=True)])
+        ws.append([_cell(ws, v, c) for v, c in zip(values, sheet.columns, strict=True)])
         count += 1
         if on_row is not None and count % 1000 == 0:
             on_row(count)
@@ -191,11 +188,21 @@ def write_cover(wb: Workbook, cover: Cover) -> None:
         ws.append([code_cell, text_cell(ws, band_range, border=GRID), text_cell(ws, label, border=GRID)])
 
 
+def _marker(sheet: Sheet) -> str:
+    return f"{PROBE_MARKER}{id(sheet)}__"
+
+
 def save_workbook(path: Path, *, cover: Cover | None, sheets: Iterable[Sheet], on_row=None) -> None:
-    """Writes the cover and the sheets, in order, to `path`. Sheets may be produced lazily."""
+    """Writes the cover and the sheets, in order, to `path`. Sheets may be produced lazily; the rows of
+    `plain` (large) sheets are streamed in after openpyxl has saved the rest."""
     wb = Workbook(write_only=True)
     if cover is not None:
         write_cover(wb, cover)
+    streamed = []
     for sheet in sheets:
         write_sheet(wb, sheet, on_row=on_row)
+        if sheet.plain:
+            streamed.append(sheet)
     wb.save(path)
+    for sheet in streamed:
+        splice_rows(path, marker=_marker(sheet), rows=sheet.rows, n_columns=len(sheet.columns), on_row=on_row)
