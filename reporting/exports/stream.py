@@ -47,24 +47,34 @@ class TextCells:
 
 
 def row_xml(number: int, values: Sequence, letters: list[str], styles: list[str], texts: TextCells) -> str:
-    """One <row>: references A{n}, B{n}...; empty cells are left out, as Excel itself does."""
-    parts = [f'<row r="{number}">']
+    """One <row>: references A{n}, B{n}...; empty cells are left out, as Excel itself does.
+
+    This runs for every cell of the sheet, so it dispatches on exact types (`type(v) is str`), the
+    common cases first, and looks text up in the cache before building it.
+    """
     suffix = str(number)
+    parts = [f'<row r="{suffix}">']
+    append, cached = parts.append, texts.cache.get
     for letter, style, value in zip(letters, styles, values, strict=False):
-        if value is None or value == "":
+        kind = type(value)
+        if kind is str:
+            if value:
+                append(f'<c r="{letter}{suffix}' + (cached(value) or texts.xml(value)))
+        elif kind is int:
+            append(f'<c r="{letter}{suffix}"{style}><v>{value}</v></c>')
+        elif value is None:
             continue
-        if isinstance(value, str):
-            parts.append(f'<c r="{letter}{suffix}' + texts.xml(value))
-        elif isinstance(value, bool):
-            parts.append(f'<c r="{letter}{suffix}"{style} t="b"><v>{int(value)}</v></c>')
-        elif isinstance(value, datetime):
-            serial = (value.replace(tzinfo=None) - EXCEL_EPOCH) / ONE_DAY
-            parts.append(f'<c r="{letter}{suffix}"{style}><v>{serial!r}</v></c>')
+        elif kind is datetime:
+            if value.tzinfo is not None:
+                value = value.replace(tzinfo=None)
+            append(f'<c r="{letter}{suffix}"{style}><v>{(value - EXCEL_EPOCH) / ONE_DAY!r}</v></c>')
+        elif kind is bool:
+            append(f'<c r="{letter}{suffix}"{style} t="b"><v>{int(value)}</v></c>')
         elif isinstance(value, int | float | Decimal):
-            parts.append(f'<c r="{letter}{suffix}"{style}><v>{value}</v></c>')
+            append(f'<c r="{letter}{suffix}"{style}><v>{value}</v></c>')
         else:
-            parts.append(f'<c r="{letter}{suffix}' + texts.xml(str(value)))
-    parts.append("</row>")
+            append(f'<c r="{letter}{suffix}' + texts.xml(str(value)))
+    append("</row>")
     return "".join(parts)
 
 
@@ -74,7 +84,7 @@ def splice_rows(path: Path, *, marker: str, rows: Iterable[Sequence], n_columns:
     partial = path.with_name(path.name + ".part")
     count = 0
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED,
-                                                          compresslevel=6) as target:
+                                                          compresslevel=1) as target:
         for info in source.infolist():
             data = source.read(info)
             if not (info.filename.startswith("xl/worksheets/") and marker.encode() in data):
