@@ -111,7 +111,7 @@ def splice_rows(path: Path, *, marker: str, rows: Iterable[Sequence], n_columns:
                             on_row(count)
                 out.write("".join(chunk).encode("utf-8"))
                 last = max(first + count - 1, first - 1)
-                tail = re.sub(r'<autoFilter ref="[^"]*"/>',
+                tail = re.sub(r"<autoFilter\b[^>]*?/>|<autoFilter\b.*?</autoFilter>",
                               f'<autoFilter ref="A{first - 1}:{letters[-1]}{last}"/>' if count else "", tail)
                 out.write(("</sheetData>" + tail).encode("utf-8"))
     partial.replace(path)

@@ -152,3 +152,32 @@ def test_build_recap_command_writes_the_same_workbook(dataset, org, tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Sampul", "IPAK", "IPKP", "Per layanan", "Demografi"]
     assert wb["IPKP"]["Q5"].value == 87.5
+
+
+def test_build_recap_command_refuses_an_unknown_scope(dataset):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="tidak ditemukan"):
+        call_command("build_recap", "--kanwil", "tidak-ada", "--period", str(dataset.period.pk))
+
+
+def test_build_recap_command_writes_raw_csv(dataset, org, tmp_path):
+    out = StringIO()
+    call_command("build_recap", "--unit", "rutan-surakarta", "--kind", "raw_csv", "--output", str(tmp_path),
+                 stdout=out)
+    path = Path(out.getvalue().strip())
+    assert path.name == "Data_SPAK_SPKP_rutan-surakarta_Triwulan_IV_2026.csv"
+    assert len(path.read_text(encoding="utf-8-sig").splitlines()) == 4  # header + 3 responses
+
+
+def test_download_centre_speaks_english_when_asked(dataset, org, login, django_capture_on_commit_callbacks):
+    client = login(org.kanwil_jateng)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/staf/ekspor/", {"period": dataset.period.pk, "scope": "kanwil:jateng-pas", "kind": "recap"},
+                    HTTP_ACCEPT_LANGUAGE="en")
+    job = ExportJob.objects.get()
+    assert job.language == "en"
+    page = client.get("/staf/ekspor/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Download centre" in page and "My files" in page
+    wb = openpyxl.load_workbook(job.file.path)
+    assert wb.sheetnames == ["Cover", "IPAK", "IPKP", "By service", "Demographics"]
