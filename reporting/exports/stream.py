@@ -82,37 +82,45 @@ def splice_rows(path: Path, *, marker: str, rows: Iterable[Sequence], n_columns:
                 on_row: Callable[[int], None] | None = None) -> int:
     """Replaces the probe row of the sheet holding `marker` with `rows`; returns how many were written."""
     partial = path.with_name(path.name + ".part")
-    count = 0
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED,
-                                                          compresslevel=1) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if not (info.filename.startswith("xl/worksheets/") and marker.encode() in data):
-                target.writestr(info, data)
-                continue
-            head, _, rest = data.decode("utf-8").partition("<sheetData>")
-            body, _, tail = rest.partition("</sheetData>")
-            kept_rows = re.findall(r"<row\b.*?</row>", body, flags=re.S)
-            probe = kept_rows.pop()
-            first = len(kept_rows) + 1
-            found = [m.group(1) for m in _STYLE.finditer(probe)]
-            styles = [f' s="{s}"' if s else "" for s in found[:n_columns]]
-            texts = TextCells(found[n_columns] if len(found) > n_columns else None)
-            letters = [get_column_letter(i) for i in range(1, n_columns + 1)]
-            with target.open(info.filename, "w", force_zip64=True) as out:
-                out.write((head + "<sheetData>" + "".join(kept_rows)).encode("utf-8"))
-                chunk = []
-                for count, values in enumerate(rows, start=1):
-                    chunk.append(row_xml(first + count - 1, values, letters, styles, texts))
-                    if count % 1000 == 0:
-                        out.write("".join(chunk).encode("utf-8"))
-                        chunk.clear()
-                        if on_row is not None:
-                            on_row(count)
-                out.write("".join(chunk).encode("utf-8"))
-                last = max(first + count - 1, first - 1)
-                tail = re.sub(r"<autoFilter\b[^>]*?/>|<autoFilter\b.*?</autoFilter>",
-                              f'<autoFilter ref="A{first - 1}:{letters[-1]}{last}"/>' if count else "", tail)
-                out.write(("</sheetData>" + tail).encode("utf-8"))
+    count, spliced = 0, False
+    try:
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED,
+                                                              compresslevel=1) as target:
+            for info in source.infolist():
+                data = source.read(info)
+                if not (info.filename.startswith("xl/worksheets/") and marker.encode() in data):
+                    target.writestr(info, data)
+                    continue
+                head, _, rest = data.decode("utf-8").partition("<sheetData>")
+                body, _, tail = rest.partition("</sheetData>")
+                kept_rows = re.findall(r"<row\b.*?</row>", body, flags=re.S)
+                probe = kept_rows.pop()
+                first = len(kept_rows) + 1
+                found = [m.group(1) for m in _STYLE.finditer(probe)]
+                styles = [f' s="{s}"' if s else "" for s in found[:n_columns]]
+                texts = TextCells(found[n_columns] if len(found) > n_columns else None)
+                spliced = True
+                letters = [get_column_letter(i) for i in range(1, n_columns + 1)]
+                with target.open(info.filename, "w", force_zip64=True) as out:
+                    out.write((head + "<sheetData>" + "".join(kept_rows)).encode("utf-8"))
+                    chunk = []
+                    for count, values in enumerate(rows, start=1):
+                        chunk.append(row_xml(first + count - 1, values, letters, styles, texts))
+                        if count % 1000 == 0:
+                            out.write("".join(chunk).encode("utf-8"))
+                            chunk.clear()
+                            if on_row is not None:
+                                on_row(count)
+                    out.write("".join(chunk).encode("utf-8"))
+                    last = max(first + count - 1, first - 1)
+                    tail = re.sub(r"<autoFilter\b[^>]*?/>|<autoFilter\b.*?</autoFilter>",
+                                  f'<autoFilter ref="A{first - 1}:{letters[-1]}{last}"/>' if count else "", tail)
+                    out.write(("</sheetData>" + tail).encode("utf-8"))
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    if not spliced:
+        partial.unlink(missing_ok=True)
+        raise ValueError(f"no worksheet holds the probe marker {marker!r}")
     partial.replace(path)
     return count

@@ -1,7 +1,7 @@
 """Lays plain sheet rows into an .xlsx file with the house formatting; knows nothing of the database.
 
-Every workbook is written in openpyxl's write-only mode, so a sheet of 100,000 responses streams to disk
-instead of being held in memory.
+Every workbook is written in openpyxl's write-only mode (nothing is held in memory); the rows of a large
+data sheet are streamed into the saved file by stream.splice_rows.
 """
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,7 +51,9 @@ class Sheet:
     title_lines: list[str] = field(default_factory=list)
     total_rows: list[Sequence] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    plain: bool = False  # a large data sheet: rows streamed by stream.splice_rows, no per-cell styling
+    # A large data sheet: header row only, then rows streamed by stream.splice_rows without per-cell
+    # styling (no total rows or notes).
+    plain: bool = False
 
     @property
     def header_row(self) -> int:

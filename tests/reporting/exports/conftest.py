@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from reporting.models import Snapshot
 from responses.models import Flag, Response, Scoresheet
@@ -36,6 +37,15 @@ INJECTION = '=HYPERLINK("http://contoh.invalid","klik")'
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Indonesian, and leaves no language active behind (a test request in English
+    would otherwise leave English active in this thread for the builders called after it)."""
+    translation.activate("id")
+    yield
+    translation.deactivate()
 
 
 def indicator_rows(codes, sums, count):

@@ -43,3 +43,15 @@ def test_streamed_text_that_looks_like_a_formula_stays_text(tmp_path):
 def test_empty_streamed_sheet_has_only_its_header(tmp_path):
     ws = build(tmp_path, [])
     assert ws.max_row == 1 and not ws.auto_filter.ref
+
+
+def test_splicing_without_a_probe_fails_loudly_and_leaves_no_partial_file(tmp_path):
+    import pytest
+
+    from reporting.exports.stream import splice_rows
+
+    path = tmp_path / "plain.xlsx"
+    save_workbook(path, cover=None, sheets=[Sheet(title="Kecil", columns=COLUMNS, rows=[])])
+    with pytest.raises(ValueError, match="probe marker"):
+        splice_rows(path, marker="__nothing__", rows=[], n_columns=5)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plain.xlsx"]
