@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from responses.models import AgeBand, Channel, Education, Flag, Occupation, Response, Sex
 
-from .rows import count_raw, raw_responses
+from .rows import count_raw, period_versions, raw_responses
 from .workbook import DATETIME, INT, TEXT, Column, Sheet, save_workbook
 
 
@@ -57,8 +57,6 @@ def raw_sheet(units, period, versions) -> Sheet:
 
 
 def build_raw_workbook(path: Path, *, scope, period, on_progress: Callable[[int], None] | None = None) -> None:
-    from .rows import period_versions
-
     units = scope.units()
     on_row = None
     if on_progress:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from reporting.models import Level
 
 from .raw import raw_sheet
-from .rows import IndexTable, RecapData, Scope, indicator_nrr, recap_data
+from .rows import IndexTable, RecapData, Scope, count_raw, indicator_nrr, recap_data
 from .workbook import CATEGORY, DEC2, INT, PCT, TEXT, Column, Cover, Sheet, save_workbook
 
 
@@ -193,8 +193,6 @@ def build_recap_workbook(path: Path, *, scope: Scope, period, include_raw: bool 
         on_progress(20)
     on_row = None
     if include_raw and on_progress:
-        from .rows import count_raw
-
         total = max(count_raw(scope.units(), period), 1)
 
         def on_row(n):

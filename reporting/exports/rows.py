@@ -6,7 +6,7 @@ the current Snapshot rows, never recomputed here, so a recap always equals the d
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -107,7 +107,7 @@ class RecapData:
     demographics: list[tuple[str, list[tuple[str, int]]]]  # (aspect, [(band label, count)])
     n_responses: int
     computed_at: datetime | None
-    finals: bool = field(default=False)
+    finals: bool = False  # every snapshot read is a period's final one
 
 
 def unit_targets(units, period: Period) -> tuple[dict[int, int], dict[int, int]]:
@@ -213,17 +213,6 @@ def indicator_nrr(snapshot: Snapshot | None, code: str) -> Decimal | None:
 
 
 # --------------------------------------------------------------------------- raw responses
-@dataclass(frozen=True)
-class RawLayout:
-    """Indicator codes per version, in column order, for the raw-data sheet and CSV."""
-
-    versions: list[InstrumentVersion]
-
-    @property
-    def indicator_codes(self) -> list[str]:
-        return [i.code for v in self.versions for i in v.indicators.all()]
-
-
 def count_raw(units, period: Period) -> int:
     return Response.objects.filter(period=period, unit__in=units).count()
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from reporting.models import ExportJob
 from surveys.access import staff_required
+from surveys.models import Period
 
 from . import services
 from .forms import ExportRequestForm
@@ -44,8 +45,6 @@ def export_centre(request):
 
 
 def _default_period():
-    from surveys.models import Period
-
     return Period.objects.open().first()
 
 
