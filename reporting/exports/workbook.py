@@ -3,6 +3,7 @@
 Every workbook is written in openpyxl's write-only mode (nothing is held in memory); the rows of a large
 data sheet are streamed into the saved file by stream.splice_rows.
 """
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,7 @@ BOLD = Font(bold=True)
 THIN = Side(style="thin", color="BFBFBF")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 PAPER_A4 = "9"  # the paperSize code of A4 in SpreadsheetML
+COVER_LINE_CHARS = 100  # fits the cover's three columns (30 + 22 + 60 characters wide)
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,10 @@ def write_cover(wb: Workbook, cover: Cover) -> None:
         ws.append([text_cell(ws, label, font=BOLD), text_cell(ws, value)])
     ws.append([])
     for paragraph in cover.paragraphs:
-        ws.append([text_cell(ws, paragraph, alignment=Alignment(wrap_text=False))])
+        # Short lines rather than one wrapped cell: write-only sheets cannot merge cells, and a long line
+        # would run past the printed page.
+        for line in textwrap.wrap(paragraph, COVER_LINE_CHARS):
+            ws.append([text_cell(ws, line)])
     ws.append([])
     ws.append([text_cell(ws, cover.legend_title, font=BOLD)])
     for code, band_range, label in cover.legend:

@@ -107,6 +107,8 @@ def test_cover_states_scope_period_versions_and_legend(dataset, org, tmp_path):
     assert "SPAK v1" in pairs["Versi instrumen"] and "SPKP v1" in pairs["Versi instrumen"]
     assert pairs["Indeks dihitung pada"].startswith("20 November 2026, 09:30")
     assert pairs["A"] == "88.31–100.00" and pairs["D"] == "25.00–64.99"
+    text = " ".join(str(row[0]) for row in ws.iter_rows(values_only=True) if row and row[0])
+    assert "IK (indeks konversi) = NRR × 25" in text and "bukan Indeks Perilaku Anti Korupsi BPS" in text
 
 
 def test_pandas_reads_the_ipkp_table(dataset, org, tmp_path):
