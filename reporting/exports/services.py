@@ -28,8 +28,16 @@ CONTENT_TYPES = {
 }
 
 
+PENDING = (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
+MAX_PENDING_PER_USER = 3
+
+
 class ExportError(Exception):
     """A failure the requester can act on; its message is shown in the download centre as is."""
+
+
+class TooManyPendingExports(ExportError):
+    """The user already has several exports being built; a new request waits for them."""
 
 
 def file_ttl() -> timedelta:
@@ -58,6 +66,11 @@ def request_export(*, user, period: Period, kind: str, level: str, kanwil: Kanwi
 
     if not scope_allowed(user, level=level, kanwil=kanwil, unit=unit):
         raise Http404
+    if ExportJob.objects.filter(requested_by=user, status__in=PENDING).count() >= MAX_PENDING_PER_USER:
+        raise TooManyPendingExports(
+            _("Masih ada %(n)d ekspor Anda yang sedang disusun. Tunggu sampai selesai, lalu minta lagi.")
+            % {"n": MAX_PENDING_PER_USER}
+        )
     with transaction.atomic():
         job = ExportJob.objects.create(
             requested_by=user, period=period, kind=kind, level=level,
@@ -164,9 +177,20 @@ def content_type(job: ExportJob) -> str:
     return CONTENT_TYPES["csv" if job.filename.endswith(".csv") else "xlsx"]
 
 
+def stalled_after() -> timedelta:
+    """A job still queued or running this long after its request will not finish by itself."""
+    return timedelta(seconds=2 * getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800))
+
+
 def delete_expired_exports(*, now: datetime | None = None) -> int:
-    """Deletes the files of jobs past their expiry and marks them expired; returns how many."""
+    """Deletes the files of jobs past their expiry and marks them expired; returns how many.
+
+    Also marks as failed the jobs that stalled (a lost worker), so the download centre stops waiting.
+    """
     now = now or timezone.now()
+    for job in ExportJob.objects.filter(status__in=PENDING, created_at__lte=now - stalled_after()):
+        with translation.override(job.language):
+            _fail(job, _("Penyusunan berkas terhenti. Silakan minta ekspor lagi."))
     count = 0
     for job in ExportJob.objects.filter(status=ExportJob.Status.DONE, expires_at__lte=now):
         if job.file:

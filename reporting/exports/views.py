@@ -6,14 +6,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from reporting.models import ExportJob
 from surveys.access import staff_required
 from surveys.models import Period
 
 from . import services
 from .forms import ExportRequestForm
-
-PENDING = (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
 
 
 @staff_required
@@ -25,21 +22,27 @@ def export_centre(request):
         form = ExportRequestForm(request.POST, user=request.user)
         if form.is_valid():
             level, kanwil, unit = form.cleaned_data["scope"]
-            services.request_export(
-                user=request.user, period=form.cleaned_data["period"], kind=form.cleaned_data["kind"],
-                level=level, kanwil=kanwil, unit=unit, include_raw=form.cleaned_data["include_raw"],
-                language=(get_language() or "id")[:2],
-            )
-            messages.success(request, _("Permintaan ekspor diterima. Berkas disusun di latar belakang."))
-            return redirect("export_centre")
-        status = 400
+            try:
+                services.request_export(
+                    user=request.user, period=form.cleaned_data["period"], kind=form.cleaned_data["kind"],
+                    level=level, kanwil=kanwil, unit=unit, include_raw=form.cleaned_data["include_raw"],
+                    language=(get_language() or "id")[:2],
+                )
+            except services.TooManyPendingExports as exc:
+                form.add_error(None, str(exc))
+                status = 429
+            else:
+                messages.success(request, _("Permintaan ekspor diterima. Berkas disusun di latar belakang."))
+                return redirect("export_centre")
+        else:
+            status = 400
     else:
         form = ExportRequestForm(user=request.user, initial={"period": _default_period()})
     jobs = list(services.jobs_of(request.user)[:50])
     return render(
         request,
         "reporting/exports/centre.html",
-        {"form": form, "jobs": jobs, "refresh": any(job.status in PENDING for job in jobs)},
+        {"form": form, "jobs": jobs, "refresh": any(job.status in services.PENDING for job in jobs)},
         status=status,
     )
 

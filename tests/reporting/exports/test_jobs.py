@@ -181,3 +181,27 @@ def test_download_centre_speaks_english_when_asked(dataset, org, login, django_c
     assert "Download centre" in page and "My files" in page
     wb = openpyxl.load_workbook(job.file.path)
     assert wb.sheetnames == ["Cover", "IPAK", "IPKP", "By service", "Demographics"]
+
+
+def test_a_fourth_pending_export_waits_for_the_first_three(dataset, org, login):
+    client = login(org.kanwil_jateng)
+    for _n in range(3):
+        assert request_recap(client, dataset.period).status_code == 302  # queued, not yet run
+    response = request_recap(client, dataset.period)
+    assert response.status_code == 429
+    assert "Masih ada 3 ekspor Anda yang sedang disusun" in response.content.decode()
+    assert ExportJob.objects.count() == 3
+
+
+def test_stalled_jobs_are_failed_by_the_beat_so_the_centre_stops_waiting(dataset, org, login):
+    client = login(org.kanwil_jateng)
+    request_recap(client, dataset.period)
+    job = ExportJob.objects.get()
+    services.delete_expired_exports(now=job.created_at + timedelta(minutes=30))
+    job.refresh_from_db()
+    assert job.status == "queued"  # may still be waiting for a worker
+    services.delete_expired_exports(now=job.created_at + timedelta(hours=2))
+    job.refresh_from_db()
+    assert job.status == "failed" and job.error == "Penyusunan berkas terhenti. Silakan minta ekspor lagi."
+    page = client.get("/staf/ekspor/").content.decode()
+    assert 'http-equiv="refresh"' not in page and "Penyusunan berkas terhenti" in page
