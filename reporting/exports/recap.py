@@ -108,7 +108,9 @@ def index_sheet(table: IndexTable, scope: Scope, period_name: str) -> Sheet:
         ]
 
     def remark(snap, target: int) -> str:
-        if snap is None or not snap.n_counted:
+        if snap is None:
+            return _("Belum ada indeks")
+        if not snap.n_counted:
             return _("Belum ada respons")
         if target and snap.n_counted < target:
             return _("Sampel belum memenuhi")

@@ -138,7 +138,7 @@ def test_unit_recap_has_only_that_unit_and_no_pooled_rows(dataset, org, tmp_path
     assert not any("gabungan" in str(c.value) for row in ws.iter_rows() for c in row)
 
 
-def test_unit_without_snapshot_is_listed_as_without_responses(dataset, org, tmp_path):
+def test_unit_without_snapshot_is_listed_without_figures(dataset, org, tmp_path):
     from tests.factories import make_unit
 
     make_unit(org.jateng, "bapas-pati", name="Bapas Pati", kind="bapas")
@@ -146,7 +146,7 @@ def test_unit_without_snapshot_is_listed_as_without_responses(dataset, org, tmp_
     _header, rows = rows_by_code(ws)
     assert rows["bapas-pati"]["Respons dihitung"] == 0
     assert rows["bapas-pati"]["IK"] is None
-    assert rows["bapas-pati"]["Keterangan"] == "Belum ada respons"
+    assert rows["bapas-pati"]["Keterangan"] == "Belum ada indeks"
 
 
 def test_raw_sheet_never_carries_a_formula_typed_by_a_respondent(dataset, org, tmp_path):
