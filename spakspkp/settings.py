@@ -267,3 +267,11 @@ CELERY_BEAT_SCHEDULE["detect-bursts"] = {
     "schedule": 5 * 60.0,
     "options": {"expires": 4 * 60},
 }
+
+# --- Exports (reporting.exports): background Excel/CSV builds, files kept for a while then deleted by beat.
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "reporting.exports.tasks"]
+EXPORT_FILE_TTL_HOURS = env.int("EXPORT_FILE_TTL_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["delete-expired-exports"] = {
+    "task": "reporting.exports.delete_expired_exports",
+    "schedule": 3600.0,
+}

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("reporting.followups.urls")),
     path("", include("responses.review_urls")),
     path("", include("surveys.audit_urls")),
+    path("", include("reporting.exports.urls")),
 ]
 
 handler404 = "surveys.views.not_found"

@@ -1,0 +1,52 @@
+"""The export request form; its scope choices are only those the user may export."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reporting.models import ExportJob, Level
+from surveys.models import Kanwil, Period, Unit, sees_everything
+
+
+def scope_choices(user) -> list:
+    choices = []
+    if sees_everything(user):
+        choices.append((Level.NATION.value, _("Nasional (seluruh Kanwil)")))
+    kanwils = [(f"kanwil:{k.code}", k.name) for k in Kanwil.objects.visible_to(user).order_by("name")]
+    if kanwils:
+        choices.append((_("Kanwil"), kanwils))
+    units = [(f"unit:{u.code}", u.name) for u in Unit.objects.visible_to(user).order_by("name")]
+    if units:
+        choices.append((_("UPT"), units))
+    return choices
+
+
+class ExportRequestForm(forms.Form):
+    period = forms.ModelChoiceField(
+        label=_("Periode"), queryset=Period.objects.exclude(status=Period.Status.SCHEDULED), empty_label=None
+    )
+    scope = forms.ChoiceField(
+        label=_("Cakupan"), error_messages={"invalid_choice": _("Cakupan ini di luar wewenang Anda.")}
+    )
+    kind = forms.ChoiceField(label=_("Jenis berkas"), choices=ExportJob.Kind.choices)
+    include_raw = forms.BooleanField(
+        label=_("Sertakan lembar data mentah anonim (untuk rekap)"), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["scope"].choices = scope_choices(user)
+
+    def clean_scope(self) -> tuple[str, Kanwil | None, Unit | None]:
+        value = self.cleaned_data["scope"]
+        if value == Level.NATION:
+            return Level.NATION, None, None
+        level, _sep, code = value.partition(":")
+        if level == Level.KANWIL:
+            kanwil = Kanwil.objects.visible_to(self.user).filter(code=code).first()
+            if kanwil:
+                return Level.KANWIL, kanwil, None
+        elif level == Level.UNIT:
+            unit = Unit.objects.visible_to(self.user).filter(code=code).first()
+            if unit:
+                return Level.UNIT, None, unit
+        raise forms.ValidationError(_("Cakupan ini di luar wewenang Anda."))

@@ -1,0 +1,204 @@
+"""Turns recap data (current snapshots, targets, demographics) into the recap workbook's sheets."""
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
+
+from reporting.models import Level
+
+from .raw import raw_sheet
+from .rows import IndexTable, RecapData, Scope, count_raw, indicator_nrr, recap_data
+from .workbook import CATEGORY, DEC2, INT, PCT, TEXT, Column, Cover, Sheet, save_workbook
+
+
+def _localized_band_label(band: dict) -> str:
+    if (get_language() or "id").startswith("en") and band.get("label_en"):
+        return band["label_en"]
+    return band.get("label", "")
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return _("belum dihitung")
+    return date_format(timezone.localtime(moment), "j F Y, H:i T")
+
+
+def participation(n: int, target: int) -> Decimal | None:
+    """Counted responses ÷ target sample, as a fraction (formatted as a percentage)."""
+    return Decimal(n) / Decimal(target) if target else None
+
+
+def cover(data: RecapData, *, now: datetime) -> Cover:
+    versions = "; ".join(
+        f"{v.instrument.code} v{v.number} ({v.instrument.index_code}: {v.instrument.index_name}, "
+        f"{_('skala')} {v.scale_min}–{v.scale_max})"
+        for v in data.versions
+    )
+    level_names = {Level.UNIT: _("UPT"), Level.KANWIL: _("Kanwil"), Level.NATION: _("Nasional")}
+    period = data.period
+    bands = data.versions[0].bands if data.versions else []
+    return Cover(
+        sheet_title=_("Sampul"),
+        title=_("Rekapitulasi SPAK dan SPKP"),
+        pairs=[
+            (_("Cakupan"), data.scope.label),
+            (_("Tingkat"), str(level_names[data.scope.level])),
+            (_("Periode"), f"{period.name} ({date_format(period.starts_on, 'j M Y')} – "
+                           f"{date_format(period.ends_on, 'j M Y')})"),
+            (_("Versi instrumen"), versions),
+            (_("Indeks dihitung pada"), _when(data.computed_at)),
+            (_("Status angka"), _("Final (periode ditutup)") if data.finals else _("Sementara")),
+            (_("Respons dihitung"), str(data.n_responses)),
+            (_("Berkas disusun pada"), _when(now)),
+        ],
+        paragraphs=[
+            _("IPAK: Indeks Persepsi Anti Korupsi (dari SPAK, Survei Persepsi Anti Korupsi); bukan Indeks "
+              "Perilaku Anti Korupsi BPS. IPKP: Indeks Persepsi Kualitas Pelayanan (dari SPKP)."),
+            _("NRR per indikator = rata-rata nilai dari respons yang dihitung. NRR gabungan = jumlah NRR "
+              "indikator × 1/n (bobot sama). Indeks = NRR pada skala instrumen."),
+            _("IK (indeks konversi) = NRR × 25 pada skala 1–4 (rentang 25–100); skala lain dipetakan dulu "
+              "secara linear ke 1–4."),
+            _("Angka Kanwil dan nasional dihitung gabungan dari semua respons yang dihitung (berbobot "
+              "responden); rata-rata UPT tanpa bobot ditampilkan terpisah."),
+            _("Respons dihitung = diterima dan tidak ditolak peninjau. Respons bertanda tetap dihitung; "
+              "angka tanpa respons bertanda ditampilkan berdampingan."),
+            _("Pembulatan sekali, dua desimal, setengah ke atas; kategori dibaca dari IK yang telah "
+              "dibulatkan. Sumber: Permenpan RB 14/2017."),
+        ],
+        legend_title=_("Kategori mutu pelayanan (berdasarkan IK)"),
+        legend=[(b["code"], f"{b['min']}–{b['max']}", _localized_band_label(b)) for b in bands],
+    )
+
+
+def index_sheet(table: IndexTable, scope: Scope, period_name: str) -> Sheet:
+    """The IPAK or IPKP sheet: one row per UPT, then the pooled total and the unweighted unit mean."""
+    instrument = table.version.instrument
+    codes = [i.code for i in table.version.indicators.all()]
+    index = instrument.index_code
+    columns = [
+        Column(pgettext("nomor urut", "No"), INT, 5),
+        Column(_("Kode UPT"), TEXT, 18),
+        Column(_("UPT"), TEXT, 34),
+        Column(_("Jenis"), TEXT, 12),
+        Column(_("Target sampel"), INT, 10),
+        Column(_("Respons dihitung"), INT, 10),
+        Column(_("Partisipasi"), PCT, 11),
+        *[Column(_("NRR %(code)s") % {"code": code}, DEC2, 9) for code in codes],
+        Column(_("NRR (%(index)s)") % {"index": index}, DEC2, 10),
+        Column(_("IK"), DEC2, 9),
+        Column(_("Kategori"), CATEGORY, 9),
+        Column(_("IK tanpa respons bertanda"), DEC2, 12),
+        Column(_("Respons bertanda"), INT, 10),
+        Column(_("Ditolak peninjau"), INT, 10),
+        Column(_("Keterangan"), TEXT, 26),
+    ]
+
+    def figures(snap, target: int) -> list:
+        if snap is None:
+            return [target, 0, participation(0, target), *[None] * len(codes), None, None, "", None, 0, 0]
+        return [
+            target, snap.n_counted, participation(snap.n_counted, target),
+            *[indicator_nrr(snap, code) for code in codes],
+            snap.nrr, snap.ik, snap.category, snap.ik_unflagged, snap.n_flagged, snap.n_rejected,
+        ]
+
+    def remark(snap, target: int) -> str:
+        if snap is None:
+            return _("Belum ada indeks")
+        if not snap.n_counted:
+            return _("Belum ada respons")
+        if target and snap.n_counted < target:
+            return _("Sampel belum memenuhi")
+        return ""
+
+    rows = [
+        [number, line.unit.code, line.unit.name, line.unit.get_kind_display(),
+         *figures(line.snapshot, line.target), remark(line.snapshot, line.target)]
+        for number, line in enumerate(table.lines, start=1)
+    ]
+    totals = []
+    if scope.level != Level.UNIT:
+        totals.append(["", "", _("Total %(scope)s (gabungan responden)") % {"scope": scope.label}, "",
+                       *figures(table.total, table.total_target), remark(table.total, table.total_target)])
+        if table.total is not None and table.total.unit_average_nrr is not None:
+            blank = [None] * (len(codes) + 3)
+            totals.append(["", "", _("Rata-rata UPT (tidak berbobot)"), "", *blank,
+                           table.total.unit_average_nrr, table.total.unit_average_ik, "", None, None, None, ""])
+    return Sheet(
+        title=index,
+        title_lines=[f"{index} — {instrument.index_name}", f"{scope.label} · {period_name}"],
+        columns=columns,
+        rows=rows,
+        total_rows=totals,
+        notes=[_("Angka dibaca dari snapshot indeks terkini; sama dengan dasbor.")],
+    )
+
+
+def service_sheet(data: RecapData) -> Sheet:
+    columns = [
+        Column(_("UPT"), TEXT, 34), Column(_("Layanan"), TEXT, 30), Column(_("Indeks"), TEXT, 8),
+        Column(_("Target sampel"), INT, 10), Column(_("Respons dihitung"), INT, 10),
+        Column(_("Partisipasi"), PCT, 11), Column(_("NRR"), DEC2, 9), Column(_("IK"), DEC2, 9),
+        Column(_("Kategori"), CATEGORY, 9), Column(_("Respons bertanda"), INT, 10),
+    ]
+    rows = [
+        [s.unit.name, s.service_name, s.version.instrument.index_code, s.target, s.snapshot.n_counted,
+         participation(s.snapshot.n_counted, s.target), s.snapshot.nrr, s.snapshot.ik, s.snapshot.category,
+         s.snapshot.n_flagged]
+        for s in data.services
+    ]
+    notes = [] if rows else [_("Belum ada snapshot per jenis layanan untuk periode ini.")]
+    return Sheet(
+        title=_("Per layanan"),
+        title_lines=[_("Indeks per jenis layanan"), f"{data.scope.label} · {data.period.name}"],
+        columns=columns, rows=rows, notes=notes,
+    )
+
+
+def demographics_sheet(data: RecapData) -> Sheet:
+    columns = [Column(_("Aspek"), TEXT, 22), Column(_("Kelompok"), TEXT, 24),
+               Column(_("Jumlah"), INT, 10), Column(_("Persentase"), PCT, 12)]
+    total = data.n_responses
+    rows = [
+        [aspect, band, count, participation(count, total)]
+        for aspect, bands in data.demographics
+        for band, count in bands
+    ]
+    return Sheet(
+        title=_("Demografi"),
+        title_lines=[_("Profil responden (respons dihitung: %(n)d)") % {"n": total},
+                     f"{data.scope.label} · {data.period.name}"],
+        columns=columns, rows=rows,
+    )
+
+
+def recap_sheets(data: RecapData, *, include_raw: bool) -> Iterator[Sheet]:
+    for table in data.tables:
+        yield index_sheet(table, data.scope, data.period.name)
+    yield service_sheet(data)
+    yield demographics_sheet(data)
+    if include_raw:
+        yield raw_sheet(data.scope.units(), data.period, data.versions)
+
+
+def build_recap_workbook(path: Path, *, scope: Scope, period, include_raw: bool = False,
+                         now: datetime | None = None, on_progress: Callable[[int], None] | None = None) -> None:
+    """Writes the recap workbook for `scope` and `period` (language: the active one) to `path`."""
+    now = now or timezone.now()
+    data = recap_data(scope, period)
+    if on_progress:
+        on_progress(20)
+    on_row = None
+    if include_raw and on_progress:
+        total = max(count_raw(scope.units(), period), 1)
+
+        def on_row(n):
+            on_progress(20 + int(75 * n / total))
+
+    save_workbook(path, cover=cover(data, now=now), sheets=recap_sheets(data, include_raw=include_raw),
+                  on_row=on_row)
