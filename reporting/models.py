@@ -59,6 +59,8 @@ class Snapshot(models.Model):
     category_unflagged = models.CharField(max_length=2, blank=True)
     unit_average_nrr = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     unit_average_ik = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # Arrival time of the latest response in scope (any status), for "last response" on dashboards.
+    last_response_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
 
     objects = SnapshotQuerySet.as_manager()

@@ -224,3 +224,14 @@ SILENCED_SYSTEM_CHECKS = [
 # reporting, so "a response was stored / a review changed what counts" reaches the index engine through
 # this dotted path, called after commit with keyword arguments unit_id and period_id.
 RECOMPUTE_HOOK = env.str("RECOMPUTE_HOOK", default="reporting.tasks.queue_unit_recompute")
+
+# --- Indices engine and dashboards (reporting: snapshots, Celery jobs). Seconds a burst of responses at one
+# unit waits before its single recompute; the beat jobs recompute open periods and freeze closed ones.
+RECOMPUTE_DEBOUNCE_SECONDS = env.int("RECOMPUTE_DEBOUNCE_SECONDS", default=10)
+CELERY_BEAT_SCHEDULE.update({
+    "reporting-recompute-open-periods": {
+        "task": "reporting.recompute_open_periods",
+        "schedule": env.float("RECOMPUTE_OPEN_PERIODS_SECONDS", default=15 * 60),
+    },
+    "reporting-freeze-closed-periods": {"task": "reporting.freeze_closed_periods", "schedule": 30 * 60.0},
+})
