@@ -37,14 +37,18 @@ def queue_unit_recompute(*, unit_id: int, period_id: int) -> None:
             return
     except Exception:  # a cache outage must not lose the recompute: queue without coalescing
         logger.exception("Recompute debounce cache unavailable; queuing without coalescing")
+    app = recompute_unit_task.app
     try:
-        recompute_unit_task.apply_async((unit_id, period_id), countdown=delay, retry=False)
+        if app.conf.task_always_eager:  # embedded mode: run now, in-process
+            recompute_unit_task.apply_async((unit_id, period_id))
+            return
+        with app.connection_for_write() as conn:
+            # Fail fast when the broker is down (kombu would otherwise retry for seconds inside the request).
+            conn.ensure_connection(max_retries=0)
+            recompute_unit_task.apply_async((unit_id, period_id), countdown=delay, retry=False, connection=conn)
     except Exception:
+        # The pending key stays until it expires, so the rest of the burst does not wait on the broker again.
         logger.exception("Could not queue recompute of unit %s period %s; the periodic job will", unit_id, period_id)
-        try:
-            cache.delete(key)
-        except Exception:  # noqa: S110 - already logged above, nothing else to do
-            pass
 
 
 @shared_task(name="reporting.recompute_unit", time_limit=TIME_LIMIT, soft_time_limit=TIME_LIMIT - 30, acks_late=True)

@@ -123,7 +123,8 @@ def test_final_snapshot_frozen_on_close_and_a_later_change_makes_a_new_revision(
     assert Snapshot.objects.filter(is_final=True).count() == Snapshot.objects.filter(is_current=True).count()
     assert snap(Level.UNIT, "SPKP", unit=worked.semarang).revision == 2
 
-    # A reviewer rejects R5 (sum 24) after the close: 116 / 32 = 3.625 -> 3.63 (half-up): a new final revision, the old one kept.
+    # A reviewer rejects R5 (sum 24) after the close: 116 / 32 = 3.625 -> 3.63 (half-up).
+    # A new final revision; the old one is kept.
     weakest = Response.objects.filter(unit=worked.semarang).order_by("pk")[4]
     Response.objects.filter(pk=weakest.pk).update(status=Response.Status.REJECTED)
     Scoresheet.objects.filter(response=weakest).update(status=Response.Status.REJECTED)
