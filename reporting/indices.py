@@ -11,10 +11,12 @@ Everything is computed exactly with `Fraction` and rounded once, half-up to 2 de
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
 
 TWO_PLACES = Decimal("0.01")
 
@@ -24,11 +26,10 @@ def round_half_up(value: Fraction | None) -> Decimal | None:
     if value is None:
         return None
     # Decimal division is inexact for e.g. 1/3, so round on the integer numerator first.
-    scaled = value * 100
-    floor, remainder = divmod(scaled.numerator, scaled.denominator)
-    if remainder * 2 >= scaled.denominator:
-        floor += 1
-    return (Decimal(floor) / 100).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    hundredths, remainder = divmod(value.numerator * 100, value.denominator)
+    if remainder * 2 >= value.denominator:
+        hundredths += 1
+    return Decimal(hundredths).scaleb(-2)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class IndicatorResult:
     count: int
     nrr_exact: Fraction | None
 
-    @property
+    @cached_property
     def nrr(self) -> Decimal | None:
         return round_half_up(self.nrr_exact)
 
@@ -91,11 +92,11 @@ class IndexResult:
     ik_exact: Fraction | None
     category: str
 
-    @property
+    @cached_property
     def nrr(self) -> Decimal | None:
         return round_half_up(self.nrr_exact)
 
-    @property
+    @cached_property
     def ik(self) -> Decimal | None:
         return round_half_up(self.ik_exact)
 
@@ -121,7 +122,9 @@ def composite_nrr(nrrs: Sequence[Fraction | None]) -> Fraction | None:
     values = [v for v in nrrs if v is not None]
     if not values:
         return None
-    return sum(values, Fraction(0)) / len(values)
+    # One exact sum over a common denominator (much faster than adding Fractions one by one).
+    common = math.lcm(*(v.denominator for v in values))
+    return Fraction(sum(v.numerator * (common // v.denominator) for v in values), common * len(values))
 
 
 def converted_index(nrr: Fraction | None, scale: Scale) -> Fraction | None:
