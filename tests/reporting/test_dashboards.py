@@ -157,3 +157,14 @@ def test_methodology_page_is_public_and_states_the_bands(client, db):
     page = client.get(reverse("methodology")).content.decode()
     assert "88,31–100,00" in page and "× 25" in page and "1/n" in page
     assert "Indeks Perilaku Anti Korupsi" in page  # the BPS index it must not be confused with
+
+
+def test_dashboard_and_methodology_in_english(computed, login):
+    client = login(computed.officer_semarang)
+    client.cookies["django_language"] = "en"
+    page = client.get(unit_url(computed.semarang), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Converted index (IK)" in page
+    assert 'data-figure="IPKP">3.50<' in page
+    assert "Sample below target" in page
+    methodology = client.get(reverse("methodology"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "IPAK and IPKP methodology" in methodology and "88.31–100.00" in methodology
