@@ -2,7 +2,7 @@
 
 Run through `bench/indices` (one command). Steps: create the database, migrate, load the organisation, COPY
 the responses and their 2,000,000 scoresheets, then time (a) the platform's full recompute of the period in
-a separate process (as a worker would run it; its peak memory is read from ru_maxrss) and (b) a pandas
+a separate process (as a worker would run it; its peak memory is read from /proc (VmHWM)) and (b) a pandas
 reference computing the same indices from the same rows; assert both agree; time the Kanwil dashboard.
 """
 from __future__ import annotations
@@ -51,8 +51,16 @@ def run_recompute(period_id: int) -> None:
         started = time.perf_counter()
         recompute_period(period_id)
         timings.append(time.perf_counter() - started)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"first": timings[0], "repeat": timings[1], "peak_mb": peak_mb}))
+    print(json.dumps({"first": timings[0], "repeat": timings[1], "peak_mb": peak_memory_mb()}))
+
+
+def peak_memory_mb() -> float:
+    """This process's own peak resident memory. VmHWM, not ru_maxrss: on Linux ru_maxrss of an exec'd child
+    keeps the high-water mark of the parent it was forked from (here the bench, holding the generated rows)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # --------------------------------------------------------------------------- database and rows
@@ -310,7 +318,7 @@ def main() -> int:
     print(f"  ratio pandas / platform:               {ratio:.1f}x")
     print(f"  Kanwil dashboard server time:          median {statistics.median(dashboard) * 1000:.0f} ms, "
           f"max {max(dashboard) * 1000:.0f} ms ({len(dashboard)} requests)")
-    print(f"  worker peak memory (ru_maxrss):        {worker['peak_mb']:.0f} MB")
+    print(f"  worker peak memory (VmHWM):            {worker['peak_mb']:.0f} MB")
     checks = {
         "recompute <= 2 s": worker["first"] <= 2.0,
         ">= 10x faster than pandas": ratio >= 10,
