@@ -51,14 +51,18 @@ def demo_periods(today: date) -> list[Period]:
     return [found[q.starts_on] for q in quarters if q.starts_on in found]
 
 
-def load_demo_responses(today: date, *, now: datetime | None = None) -> dict[str, int]:
-    """Creates the demo responses of each demo period that has none; returns {period name: responses}."""
+def load_demo_responses(today: date, *, now: datetime | None = None, scale: float = 1.0) -> dict[str, int]:
+    """Creates the demo responses of each demo period that has none; returns {period name: responses}.
+
+    With scale=1 units reach about their Krejcie–Morgan targets (the demo's targets total ~14,000 a quarter,
+    so ~23,000 responses in all); a smaller scale loads faster but leaves most units below target.
+    """
     now = now or timezone.now()
     created = {}
     for period in demo_periods(today):
         if Response.objects.filter(period=period).exists():
             continue
-        created[period.name] = _fill_period(period, now=now)
+        created[period.name] = _fill_period(period, now=now, scale=scale)
         recompute_period(period.pk, now=now)
         if period.status == Period.Status.CLOSED:
             freeze_final_snapshots(period.pk, now=now)
@@ -92,7 +96,7 @@ FLAG_CHOICES, FLAG_WEIGHTS = [None, *(r.value for r in FLAG_RULES)], [94, 2, 2, 
 
 
 @transaction.atomic
-def _fill_period(period: Period, *, now: datetime) -> int:
+def _fill_period(period: Period, *, now: datetime, scale: float) -> int:
     versions = list(period.instrument_versions.prefetch_related("indicators").order_by("instrument__position"))
     indicators = {v.pk: [i.pk for i in sorted(v.indicators.all(), key=lambda i: i.position)] for v in versions}
     width = max((len(ids) for ids in indicators.values()), default=0)
@@ -119,7 +123,7 @@ def _fill_period(period: Period, *, now: datetime) -> int:
         point_weights = [2 if channel == "kiosk" else 3 for _pk, channel in points]
         plan = []
         for service in unit.services.all():
-            plan += [service.pk] * round(targets.get(service.pk, 30) * factor * elapsed * rng.uniform(0.9, 1.1))
+            plan += [service.pk] * round(targets.get(service.pk, 30) * factor * elapsed * scale * rng.uniform(0.9, 1.1))
         rng.shuffle(plan)
         for service_id, moment in zip(plan, _quarter_moments(period, now, rng, len(plan)), strict=True):
             point, channel = rng.choices(points, weights=point_weights)[0]
