@@ -305,6 +305,13 @@ def sort_rows(rows: list[ScopeRow], key: str, descending: bool) -> list[ScopeRow
     return sorted(rows, key=SORTS.get(key, SORTS["nama"]), reverse=descending)
 
 
+def _scope_below_target(rows: list[ScopeRow]) -> bool:
+    """A pooled figure is flagged when its scope as a whole has fewer responses than the sum of targets;
+    units below their own target are counted and marked separately."""
+    target = sum(r.target for r in rows)
+    return bool(target) and sum(r.responses for r in rows) < target
+
+
 def kanwil_dashboard(kanwil: Kanwil, period: Period, units) -> dict:
     versions = period_instruments(period)
     rows = _unit_rows(period, list(units.order_by("name")), versions)
@@ -312,7 +319,7 @@ def kanwil_dashboard(kanwil: Kanwil, period: Period, units) -> dict:
     return {
         "versions": versions,
         "rows": rows,
-        "figures": index_figures(period, pooled, below_target=any(r.below_target for r in rows)),
+        "figures": index_figures(period, pooled, below_target=_scope_below_target(rows)),
         "units_below_target": sum(r.below_target for r in rows),
         "trend": trend(level=Level.KANWIL, kanwil=kanwil, until=period),
     }
@@ -337,7 +344,7 @@ def national_dashboard(period: Period, kanwils, units) -> dict:
         "versions": versions,
         "rows": rows,
         "unit_rows": unit_rows,
-        "figures": index_figures(period, nation, below_target=any(r.below_target for r in unit_rows)),
+        "figures": index_figures(period, nation, below_target=_scope_below_target(unit_rows)),
         "units_below_target": sum(r.below_target for r in unit_rows),
         "trend": trend(level=Level.NATION, until=period),
     }
