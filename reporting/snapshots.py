@@ -1,8 +1,10 @@
-"""Computes and stores index Snapshots: one GROUP BY inside the database, pooled upwards in Python.
+"""Computes and stores index Snapshots from integer sums kept inside the database, pooled upwards in Python.
 
-The database returns integer sums and counts per (unit, instrument version, service, status, flagged),
-a few thousand rows even for a million responses; unit, Kanwil and national figures are then exact sums
-of those, turned into indices by `reporting.indices`. No response row is ever loaded into Python.
+The database gives integer sums and counts per (unit, instrument version, service, status, flagged): on
+PostgreSQL from reporting_scoretotal, running totals kept by triggers (reporting/totals_sql.py); on SQLite
+from one GROUP BY over responses_scoresheet. That is a few thousand rows even for a million responses;
+unit, Kanwil and national figures are exact sums of them, turned into indices by `reporting.indices`.
+No response row is ever loaded into Python.
 
 Revisions: while a period is open (or closed but not yet frozen) the current snapshot of a scope is
 updated in place. `freeze_final_snapshots` writes a new revision marked final. After that, a change
@@ -105,27 +107,40 @@ def _score_width(period: Period) -> int:
     return widest or MAX_INDICATORS
 
 
-def aggregate_scoresheets(period: Period, *, unit_id: int | None = None) -> dict[tuple[int, int, int], Totals]:
-    """Totals per (unit, version, service) of the period's scoresheets, from one GROUP BY."""
+def aggregate_scoresheets(period: Period, *, unit_id: int | None = None,
+                          source: str = "auto") -> dict[tuple[int, int, int], Totals]:
+    """Totals per (unit, version, service) of the period's scoresheets.
+
+    On PostgreSQL they are read from reporting_scoretotal, kept by triggers equal to a GROUP BY over
+    responses_scoresheet (a few thousand rows however many responses); elsewhere, or with
+    source="scoresheets", they come from that GROUP BY itself.
+    """
     width = _score_width(period)
-    columns = ", ".join(f"SUM(score_{i}), COUNT(score_{i})" for i in range(1, width + 1))
     where, params = "period_id = %s", [period.pk]
     if unit_id is not None:
         where, params = where + " AND unit_id = %s", [*params, unit_id]
+    keys = "unit_id, version_id, service_id, status, flagged"
+    if source == "auto":
+        source = "totals" if connection.vendor == "postgresql" else "scoresheets"
     # Column names come from range(); values are parameters.
-    sql = (
-        f"SELECT unit_id, version_id, service_id, status, flagged, COUNT(*), MAX(response_id), {columns} "  # noqa: S608
-        f"FROM responses_scoresheet WHERE {where} GROUP BY unit_id, version_id, service_id, status, flagged"
-    )
+    if source == "totals":
+        columns = ", ".join(f"s_{i}, c_{i}" for i in range(1, width + 1))
+        sql = f"SELECT {keys}, n, last_response_id, {columns} FROM reporting_scoretotal WHERE {where}"  # noqa: S608
+    else:
+        columns = ", ".join(f"SUM(score_{i}), COUNT(score_{i})" for i in range(1, width + 1))
+        sql = (f"SELECT {keys}, COUNT(*), MAX(response_id), {columns} "  # noqa: S608
+               f"FROM responses_scoresheet WHERE {where} GROUP BY {keys}")
     groups: dict[tuple[int, int, int], Totals] = {}
     last_ids: dict[tuple[int, int, int], int] = {}
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and connection.in_atomic_block:
+        if connection.vendor == "postgresql" and connection.in_atomic_block and source != "totals":
             # JIT-compiling this one-off aggregate costs more (~0.4 s) than it saves.
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         for row in cursor.fetchall():
             unit, version, service, status, flagged, n, last_id = row[:7]
+            if not n:
+                continue
             scores = [int(v or 0) for v in row[7:]]
             sums, counts = scores[0::2], scores[1::2]
             key = (unit, version, service)

@@ -134,3 +134,34 @@ def test_final_snapshot_frozen_on_close_and_a_later_change_makes_a_new_revision(
     assert [(s.revision, s.is_current, s.is_final, str(s.nrr)) for s in revisions] == [
         (1, False, False, "3.50"), (2, False, True, "3.50"), (3, True, True, "3.63"),
     ]
+
+
+def test_running_totals_stay_equal_to_a_group_by_through_inserts_reviews_and_deletes(worked, period):
+    from django.db import connection
+
+    from reporting.snapshots import aggregate_scoresheets
+
+    def both():
+        return (aggregate_scoresheets(period, source="totals" if connection.vendor == "postgresql"
+                                      else "scoresheets"),
+                aggregate_scoresheets(period, source="scoresheets"))
+
+    visits, deposits = worked.semarang.services.order_by("pk")
+    for scores in ([1] * 8, [2] * 8, [4] * 8):
+        make_response(period=period, unit=worked.surakarta, service=deposits if scores[0] == 2 else visits,
+                      scores={"SPKP": scores, "SPAK": scores[:5]}, flagged=scores[0] == 1)
+    totals, grouped = both()
+    assert totals == grouped and totals
+
+    # A reviewer rejects one and reinstates (unflags) another; a score is corrected; a response is deleted.
+    first, second, third = Response.objects.filter(unit=worked.surakarta).order_by("pk")
+    Scoresheet.objects.filter(response=first).update(status=Response.Status.REJECTED)
+    Scoresheet.objects.filter(response=second).update(flagged=True)
+    Scoresheet.objects.filter(response=third, version__instrument__code="SPKP").update(score_3=1)
+    assert both()[0] == both()[1]
+    third.delete()
+    totals, grouped = both()
+    assert totals == grouped
+    spkp = next(t for (unit, version, _s), t in totals.items()
+                if unit == worked.surakarta.pk and t.n_rejected == 1)
+    assert (spkp.n_counted, spkp.n_rejected) == (0, 1)
