@@ -29,6 +29,7 @@ run: export DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_responses
 	@echo "Serving on http://$(HOST):$(PORT)/  (staff login: http://$(HOST):$(PORT)/akun/masuk/)"
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 

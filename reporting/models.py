@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import InstrumentVersion, Kanwil, Period, Unit, UnitService
+from surveys.models import MAX_INDICATORS, InstrumentVersion, Kanwil, Period, Unit, UnitService
 
 
 class Level(models.TextChoices):
@@ -59,6 +59,8 @@ class Snapshot(models.Model):
     category_unflagged = models.CharField(max_length=2, blank=True)
     unit_average_nrr = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     unit_average_ik = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # Arrival time of the latest response in scope (any status), for "last response" on dashboards.
+    last_response_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
 
     objects = SnapshotQuerySet.as_manager()
@@ -79,6 +81,40 @@ class Snapshot(models.Model):
                 nulls_distinct=False,
                 name="snapshot_revision_unique",
             ),
+        ]
+
+
+def _total_fields():
+    fields = {}
+    for i in range(1, MAX_INDICATORS + 1):
+        fields[f"s_{i}"] = models.BigIntegerField(default=0)
+        fields[f"c_{i}"] = models.BigIntegerField(default=0)
+    return fields
+
+
+class ScoreTotal(models.Model):
+    """Running integer sums of responses_scoresheet per (period, unit, version, service, status, flagged).
+
+    On PostgreSQL, statement-level triggers on responses_scoresheet keep these rows equal to a GROUP BY over
+    it (see migration 0003 and reporting/totals_sql.py), so a national recompute reads a few thousand rows
+    instead of scanning millions. s_i / c_i: sum and count of score_i. Never written by Python code.
+    """
+
+    period = models.ForeignKey(Period, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    version = models.ForeignKey(InstrumentVersion, on_delete=models.DO_NOTHING, db_constraint=False,
+                                related_name="+")
+    service = models.ForeignKey(UnitService, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    status = models.CharField(max_length=10)
+    flagged = models.BooleanField()
+    n = models.BigIntegerField(default=0)
+    last_response_id = models.BigIntegerField(null=True)
+    locals().update(_total_fields())
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit", "version", "service", "status", "flagged"],
+                                    name="score_total_group_unique"),
         ]
 
 

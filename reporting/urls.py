@@ -1,2 +1,12 @@
 """Dashboards, exports and follow-up URLs."""
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("staf/dasbor/", views.dashboard_home, name="dashboard_home"),
+    path("staf/dasbor/nasional/", views.dashboard_national, name="dashboard_national"),
+    path("staf/dasbor/kanwil/<slug:code>/", views.dashboard_kanwil, name="dashboard_kanwil"),
+    path("staf/dasbor/upt/<slug:code>/", views.dashboard_unit, name="dashboard_unit"),
+    path("metodologi/", views.methodology, name="methodology"),
+]

@@ -275,3 +275,14 @@ CELERY_BEAT_SCHEDULE["delete-expired-exports"] = {
     "task": "reporting.exports.delete_expired_exports",
     "schedule": 3600.0,
 }
+
+# --- Indices engine and dashboards (reporting: snapshots, Celery jobs). Seconds a burst of responses at one
+# unit waits before its single recompute; the beat jobs recompute open periods and freeze closed ones.
+RECOMPUTE_DEBOUNCE_SECONDS = env.int("RECOMPUTE_DEBOUNCE_SECONDS", default=10)
+CELERY_BEAT_SCHEDULE.update({
+    "reporting-recompute-open-periods": {
+        "task": "reporting.recompute_open_periods",
+        "schedule": env.float("RECOMPUTE_OPEN_PERIODS_SECONDS", default=15 * 60),
+    },
+    "reporting-freeze-closed-periods": {"task": "reporting.freeze_closed_periods", "schedule": 30 * 60.0},
+})

@@ -1,0 +1,350 @@
+"""Reads for the dashboards: current snapshots, participation against target, access points, suggestions.
+
+Kanwil and national pages read only Snapshot and Target rows (a few hundred), never the responses, so they
+stay fast with millions of responses; the UPT page counts its own unit's responses live.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils.translation import get_language
+
+from responses.models import Flag, Response
+from surveys.models import AccessPoint, InstrumentVersion, Kanwil, Period, Target, Unit, localized
+
+from .models import Level, Snapshot
+
+TREND_PERIODS = 6
+
+
+# --------------------------------------------------------------------------- periods and snapshots
+def periods():
+    return Period.objects.order_by("-starts_on")
+
+
+def selected_period(raw: str | None) -> Period | None:
+    """The period asked for in ?periode=<id>, else the open one, else the latest."""
+    if raw and raw.isdigit():
+        found = Period.objects.filter(pk=int(raw)).first()
+        if found:
+            return found
+    return Period.objects.open().order_by("-starts_on").first() or periods().first()
+
+
+def current_snapshots(*, period: Period | None = None, level: str | None = None, unit: Unit | None = None,
+                      kanwil: Kanwil | None = None, all_services: bool = False, user=None):
+    """Current (latest revision) snapshots, optionally narrowed; service-level rows only with all_services."""
+    qs = Snapshot.objects.current().select_related("version__instrument", "period", "unit", "kanwil", "service")
+    if user is not None:
+        qs = qs.visible_to(user)
+    if period is not None:
+        qs = qs.filter(period=period)
+    if level is not None:
+        qs = qs.filter(level=level)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if kanwil is not None:
+        qs = qs.filter(kanwil=kanwil)
+    if not all_services:
+        qs = qs.filter(service=None)
+    return qs.order_by("version__instrument__position", "-version__number")
+
+
+def period_instruments(period: Period) -> list[InstrumentVersion]:
+    """The period's instrument versions in display order (SPAK before SPKP)."""
+    return list(period.instrument_versions.select_related("instrument").prefetch_related("indicators")
+                .order_by("instrument__position", "-number"))
+
+
+def band_label(version: InstrumentVersion, code: str) -> str:
+    """The category's label (e.g. "Baik") in the active language, from the version's bands."""
+    for band in version.bands:
+        if band.get("code") == code:
+            if (get_language() or "id").startswith("en") and band.get("label_en"):
+                return band["label_en"]
+            return band.get("label", "")
+    return ""
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# --------------------------------------------------------------------------- index figures
+@dataclass
+class IndicatorRow:
+    code: str
+    statement: str
+    nrr: str | None
+    nrr_unflagged: str | None
+    count: int
+    weakest: bool = False
+
+
+@dataclass
+class IndexFigure:
+    """One index (IPAK or IPKP) of one scope as a dashboard shows it."""
+
+    version: InstrumentVersion
+    snapshot: Snapshot | None
+    below_target: bool = False
+    category_label: str = ""
+    category_label_unflagged: str = ""
+    indicators: list[IndicatorRow] = field(default_factory=list)
+
+    @property
+    def chart_id(self) -> str:
+        return f"chart-ind-{self.version.pk}"
+
+    @property
+    def chart(self) -> dict:
+        return {
+            "type": "bar",
+            "labels": [r.code for r in self.indicators],
+            "values": [float(r.nrr) if r.nrr else None for r in self.indicators],
+            "highlight": [r.weakest for r in self.indicators],
+            "min": self.version.scale_min,
+            "max": self.version.scale_max,
+        }
+
+
+def index_figures(period: Period, snapshots, *, below_target: bool = False) -> list[IndexFigure]:
+    """One figure per instrument version of the period (empty when nothing was counted)."""
+    by_version = {s.version_id: s for s in snapshots}
+    figures = []
+    for version in period_instruments(period):
+        snapshot = by_version.get(version.pk)
+        figure = IndexFigure(version=version, snapshot=snapshot, below_target=below_target)
+        if snapshot is not None:
+            figure.category_label = band_label(version, snapshot.category)
+            figure.category_label_unflagged = band_label(version, snapshot.category_unflagged)
+            statements = {i.code: localized(i, "statement") for i in version.indicators.all()}
+            rows = [IndicatorRow(r["code"], statements.get(r["code"], ""), r.get("nrr"), r.get("nrr_unflagged"),
+                                 r.get("count", 0)) for r in snapshot.indicators]
+            scored = [r for r in rows if r.nrr is not None]
+            if scored:
+                min(scored, key=lambda r: Decimal(r.nrr)).weakest = True
+            figure.indicators = rows
+        figures.append(figure)
+    return figures
+
+
+def trend(*, level: str, kanwil: Kanwil | None = None, unit: Unit | None = None, until: Period) -> dict:
+    """Index per instrument over the last periods up to `until`, as table rows and chart data."""
+    recent = list(Period.objects.filter(starts_on__lte=until.starts_on).order_by("-starts_on")[:TREND_PERIODS])
+    recent.reverse()
+    snaps = Snapshot.objects.current().filter(period__in=recent, level=level, kanwil=kanwil, unit=unit, service=None)
+    values: dict[tuple[int, str], Decimal] = {}
+    instruments: dict[str, str] = {}
+    for s in snaps.select_related("version__instrument").order_by("version__instrument__position"):
+        code = s.version.instrument.index_code
+        instruments.setdefault(code, code)
+        values.setdefault((s.period_id, code), s.nrr)
+    rows = [{"period": p, "values": [values.get((p.pk, code)) for code in instruments]} for p in recent]
+    return {
+        "instruments": list(instruments),
+        "rows": rows,
+        "chart": {
+            "type": "line",
+            "labels": [p.name for p in recent],
+            "series": [{"label": code, "values": [float(v) if v is not None else None for v in
+                                                  (values.get((p.pk, code)) for p in recent)]}
+                       for code in instruments],
+        },
+    }
+
+
+# --------------------------------------------------------------------------- targets
+def targets_by_unit(period: Period, units) -> dict[int, int]:
+    rows = (Target.objects.filter(period=period, service__unit__in=units).values("service__unit")
+            .annotate(total=Sum(Coalesce("adjusted_target", "sample_target"))))
+    return {r["service__unit"]: r["total"] or 0 for r in rows}
+
+
+# --------------------------------------------------------------------------- UPT page
+@dataclass
+class ServiceRow:
+    service: object
+    target: int
+    responses: int
+    participation: Decimal | None
+    below_target: bool
+    indices: list
+
+
+def unit_participation(unit: Unit, period: Period, *, today: date) -> dict:
+    counted = Response.objects.filter(unit=unit, period=period).counted()
+    by_service = dict(counted.values_list("service").annotate(n=Count("pk")).values_list("service", "n"))
+    targets = {t.service_id: t.effective_target for t in Target.objects.filter(period=period, service__unit=unit)}
+    service_snaps: dict[int, dict[int, Snapshot]] = {}
+    for s in current_snapshots(period=period, level=Level.UNIT, unit=unit, all_services=True).exclude(service=None):
+        service_snaps.setdefault(s.service_id, {})[s.version_id] = s
+    versions = period_instruments(period)
+    services = []
+    for service in unit.services.order_by("name"):
+        n, target = by_service.get(service.pk, 0), targets.get(service.pk, 0)
+        if not service.active and not n:
+            continue
+        snaps = service_snaps.get(service.pk, {})
+        services.append(ServiceRow(service, target, n, percent(n, target), bool(target) and n < target,
+                                   [snaps.get(v.pk) for v in versions]))
+    total, target = sum(by_service.values()), sum(targets.values())
+    days = list(counted.annotate(day=TruncDate("created_at")).values("day").annotate(n=Count("pk")).order_by("day"))
+    return {
+        "services": services,
+        "versions": versions,
+        "total": total,
+        "target": target,
+        "participation": percent(total, target),
+        "below_target": bool(target) and total < target,
+        "today": counted.filter(created_at__date=today).count(),
+        "days": days,
+        "days_chart": {"type": "bar", "labels": [d["day"].isoformat() for d in days],
+                       "values": [d["n"] for d in days]},
+    }
+
+
+def access_points_ranked(unit: Unit, period: Period) -> list[AccessPoint]:
+    """The unit's access points, most used first; those nobody scans come last with 0."""
+    in_period = Q(responses__period=period)
+    return list(AccessPoint.objects.filter(unit=unit)
+                .annotate(n=Count("responses", filter=in_period), last=Max("responses__created_at", filter=in_period))
+                .order_by("-n", "name"))
+
+
+def flag_counts(unit: Unit, period: Period) -> dict:
+    responses = Response.objects.filter(unit=unit, period=period)
+    rules = dict(Flag.Rule.choices)
+    by_rule = (Flag.objects.filter(response__unit=unit, response__period=period).values("rule")
+               .annotate(n=Count("pk")).order_by("-n"))
+    return {
+        "flagged": responses.counted().filter(flagged=True).count(),
+        "rejected": responses.filter(status=Response.Status.REJECTED).count(),
+        "by_rule": [{"rule": rules.get(r["rule"], r["rule"]), "n": r["n"]} for r in by_rule],
+    }
+
+
+def suggestions(unit: Unit, period: Period, *, q: str = ""):
+    """Respondents' suggestions (saran), newest first, optionally containing q."""
+    qs = (Response.objects.filter(unit=unit, period=period).exclude(suggestion="").select_related("service")
+          .order_by("-created_at"))
+    if q:
+        qs = qs.filter(suggestion__icontains=q)
+    return qs
+
+
+# --------------------------------------------------------------------------- Kanwil and national pages
+@dataclass
+class ScopeRow:
+    """One UPT (on a Kanwil page) or one Kanwil (on the national page) with its figures."""
+
+    obj: object
+    target: int = 0
+    responses: int = 0
+    flagged: int = 0
+    last_response_at: datetime | None = None
+    indices: list = field(default_factory=list)  # Snapshot or None per period instrument version
+    units: int = 0
+    units_below_target: int = 0
+
+    @property
+    def participation(self) -> Decimal | None:
+        return percent(self.responses, self.target)
+
+    @property
+    def flagged_percent(self) -> Decimal | None:
+        return percent(self.flagged, self.responses)
+
+    @property
+    def below_target(self) -> bool:
+        return bool(self.target) and self.responses < self.target
+
+
+def _unit_rows(period: Period, units: list[Unit], versions: list[InstrumentVersion]) -> list[ScopeRow]:
+    targets = targets_by_unit(period, units)
+    snaps: dict[int, dict[int, Snapshot]] = {}
+    for s in Snapshot.objects.current().filter(period=period, level=Level.UNIT, service=None, unit__in=units):
+        snaps.setdefault(s.unit_id, {})[s.version_id] = s
+    rows = []
+    for unit in units:
+        mine = snaps.get(unit.pk, {})
+        # A response answers every instrument of the period: the largest count is the number of responses.
+        biggest = max(mine.values(), key=lambda s: s.n_counted, default=None)
+        rows.append(ScopeRow(
+            obj=unit, target=targets.get(unit.pk, 0),
+            responses=biggest.n_counted if biggest else 0, flagged=biggest.n_flagged if biggest else 0,
+            last_response_at=max((s.last_response_at for s in mine.values() if s.last_response_at), default=None),
+            indices=[mine.get(v.pk) for v in versions],
+        ))
+    return rows
+
+
+SORTS = {
+    "nama": lambda r: str(r.obj.name).lower(),
+    "partisipasi": lambda r: r.participation if r.participation is not None else Decimal(-1),
+    "bendera": lambda r: r.flagged_percent if r.flagged_percent is not None else Decimal(-1),
+    "terakhir": lambda r: r.last_response_at.timestamp() if r.last_response_at else 0,
+}
+
+
+def sort_rows(rows: list[ScopeRow], key: str, descending: bool) -> list[ScopeRow]:
+    if key.startswith("indeks-") and key[7:].isdigit():
+        position = int(key[7:])
+
+        def by_index(r):
+            s = r.indices[position] if position < len(r.indices) else None
+            return s.nrr if s is not None and s.nrr is not None else Decimal(-1)
+
+        return sorted(rows, key=by_index, reverse=descending)
+    return sorted(rows, key=SORTS.get(key, SORTS["nama"]), reverse=descending)
+
+
+def _scope_below_target(rows: list[ScopeRow]) -> bool:
+    """A pooled figure is flagged when its scope as a whole has fewer responses than the sum of targets;
+    units below their own target are counted and marked separately."""
+    target = sum(r.target for r in rows)
+    return bool(target) and sum(r.responses for r in rows) < target
+
+
+def kanwil_dashboard(kanwil: Kanwil, period: Period, units) -> dict:
+    versions = period_instruments(period)
+    rows = _unit_rows(period, list(units.order_by("name")), versions)
+    pooled = current_snapshots(period=period, level=Level.KANWIL, kanwil=kanwil)
+    return {
+        "versions": versions,
+        "rows": rows,
+        "figures": index_figures(period, pooled, below_target=_scope_below_target(rows)),
+        "units_below_target": sum(r.below_target for r in rows),
+        "trend": trend(level=Level.KANWIL, kanwil=kanwil, until=period),
+    }
+
+
+def national_dashboard(period: Period, kanwils, units) -> dict:
+    versions = period_instruments(period)
+    unit_rows = _unit_rows(period, list(units.select_related("kanwil").order_by("kanwil__name", "name")), versions)
+    pooled = {(s.kanwil_id, s.version_id): s for s in current_snapshots(period=period, level=Level.KANWIL)}
+    rows = []
+    for kanwil in kanwils:
+        mine = [r for r in unit_rows if r.obj.kanwil_id == kanwil.pk]
+        last = [r.last_response_at for r in mine if r.last_response_at]
+        rows.append(ScopeRow(
+            obj=kanwil, target=sum(r.target for r in mine), responses=sum(r.responses for r in mine),
+            flagged=sum(r.flagged for r in mine), last_response_at=max(last, default=None),
+            indices=[pooled.get((kanwil.pk, v.pk)) for v in versions], units=len(mine),
+            units_below_target=sum(r.below_target for r in mine),
+        ))
+    nation = current_snapshots(period=period, level=Level.NATION)
+    return {
+        "versions": versions,
+        "rows": rows,
+        "unit_rows": unit_rows,
+        "figures": index_figures(period, nation, below_target=_scope_below_target(unit_rows)),
+        "units_below_target": sum(r.below_target for r in unit_rows),
+        "trend": trend(level=Level.NATION, until=period),
+    }

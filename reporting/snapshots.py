@@ -1,0 +1,383 @@
+"""Computes and stores index Snapshots from integer sums kept inside the database, pooled upwards in Python.
+
+The database gives integer sums and counts per (unit, instrument version, service, status, flagged): on
+PostgreSQL from reporting_scoretotal, running totals kept by triggers (reporting/totals_sql.py); on SQLite
+from one GROUP BY over responses_scoresheet. That is a few thousand rows even for a million responses;
+unit, Kanwil and national figures are exact sums of them, turned into indices by `reporting.indices`.
+No response row is ever loaded into Python.
+
+Revisions: while a period is open (or closed but not yet frozen) the current snapshot of a scope is
+updated in place. `freeze_final_snapshots` writes a new revision marked final. After that, a change
+(e.g. a review decision) writes another final revision; older revisions stay, with is_current off.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from responses.models import Response
+from surveys.models import MAX_INDICATORS, InstrumentVersion, Period, Unit
+
+from .indices import Band, IndicatorTotal, Scale, compute_index, unit_average
+from .models import Level, Snapshot
+
+logger = logging.getLogger(__name__)
+
+ACCEPTED = Response.Status.ACCEPTED
+Progress = Callable[[int, int], None]
+# (level, unit_id, kanwil_id, version_id, service_id)
+Key = tuple[str, int | None, int | None, int, int | None]
+
+
+@dataclass
+class Totals:
+    """Integer sums and counts of one scope and instrument version, by indicator position (0-based)."""
+
+    width: int
+    n_counted: int = 0
+    n_flagged: int = 0
+    n_rejected: int = 0
+    last_response_at: datetime | None = None
+    sums: list[int] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
+    sums_unflagged: list[int] = field(default_factory=list)
+    counts_unflagged: list[int] = field(default_factory=list)
+
+    def __post_init__(self):
+        for name in ("sums", "counts", "sums_unflagged", "counts_unflagged"):
+            values = getattr(self, name)
+            values.extend([0] * (self.width - len(values)))
+
+    def add(self, other: Totals) -> None:
+        self.n_counted += other.n_counted
+        self.n_flagged += other.n_flagged
+        self.n_rejected += other.n_rejected
+        if other.last_response_at and (self.last_response_at is None or other.last_response_at > self.last_response_at):
+            self.last_response_at = other.last_response_at
+        for name in ("sums", "counts", "sums_unflagged", "counts_unflagged"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            for i in range(min(len(mine), len(theirs))):
+                mine[i] += theirs[i]
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Snapshot, width: int) -> Totals:
+        totals = cls(width, snapshot.n_counted, snapshot.n_flagged, snapshot.n_rejected, snapshot.last_response_at)
+        for position, row in enumerate(snapshot.indicators[:width]):
+            totals.sums[position] = int(row.get("sum") or 0)
+            totals.counts[position] = int(row.get("count") or 0)
+            totals.sums_unflagged[position] = int(row.get("sum_unflagged") or 0)
+            totals.counts_unflagged[position] = int(row.get("count_unflagged") or 0)
+        return totals
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """What the maths needs of an instrument version: indicator codes in order, scale and bands."""
+
+    pk: int
+    codes: tuple[str, ...]
+    scale: Scale
+    bands: tuple[Band, ...]
+
+    @classmethod
+    def load(cls, version_ids) -> dict[int, VersionInfo]:
+        versions = InstrumentVersion.objects.filter(pk__in=list(version_ids)).prefetch_related("indicators")
+        return {
+            v.pk: cls(
+                pk=v.pk,
+                codes=tuple(i.code for i in sorted(v.indicators.all(), key=lambda i: i.position)),
+                scale=Scale(v.scale_min, v.scale_max),
+                bands=tuple(Band.from_dict(b) for b in v.bands),
+            )
+            for v in versions
+        }
+
+
+# --------------------------------------------------------------------------- aggregation in the database
+def _score_width(period: Period) -> int:
+    """Score columns to aggregate: the largest indicator count among the period's versions."""
+    widest = period.instrument_versions.aggregate(n=Max("indicators__position"))["n"]
+    return widest or MAX_INDICATORS
+
+
+def aggregate_scoresheets(period: Period, *, unit_id: int | None = None,
+                          source: str = "auto") -> dict[tuple[int, int, int], Totals]:
+    """Totals per (unit, version, service) of the period's scoresheets.
+
+    On PostgreSQL they are read from reporting_scoretotal, kept by triggers equal to a GROUP BY over
+    responses_scoresheet (a few thousand rows however many responses); elsewhere, or with
+    source="scoresheets", they come from that GROUP BY itself.
+    """
+    width = _score_width(period)
+    where, params = "period_id = %s", [period.pk]
+    if unit_id is not None:
+        where, params = where + " AND unit_id = %s", [*params, unit_id]
+    keys = "unit_id, version_id, service_id, status, flagged"
+    if source == "auto":
+        source = "totals" if connection.vendor == "postgresql" else "scoresheets"
+    # Column names come from range(); values are parameters.
+    if source == "totals":
+        columns = ", ".join(f"s_{i}, c_{i}" for i in range(1, width + 1))
+        sql = f"SELECT {keys}, n, last_response_id, {columns} FROM reporting_scoretotal WHERE {where}"  # noqa: S608
+    else:
+        columns = ", ".join(f"SUM(score_{i}), COUNT(score_{i})" for i in range(1, width + 1))
+        sql = (f"SELECT {keys}, COUNT(*), MAX(response_id), {columns} "  # noqa: S608
+               f"FROM responses_scoresheet WHERE {where} GROUP BY {keys}")
+    groups: dict[tuple[int, int, int], Totals] = {}
+    last_ids: dict[tuple[int, int, int], int] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and connection.in_atomic_block and source != "totals":
+            # JIT-compiling this one-off aggregate costs more (~0.4 s) than it saves.
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            unit, version, service, status, flagged, n, last_id = row[:7]
+            if not n:
+                continue
+            scores = [int(v or 0) for v in row[7:]]
+            sums, counts = scores[0::2], scores[1::2]
+            key = (unit, version, service)
+            totals = groups.setdefault(key, Totals(width))
+            last_ids[key] = max(last_ids.get(key, 0), last_id or 0)
+            if status != ACCEPTED:
+                totals.n_rejected += n
+                continue
+            totals.n_counted += n
+            _add_into(totals.sums, sums)
+            _add_into(totals.counts, counts)
+            if flagged:
+                totals.n_flagged += n
+            else:
+                _add_into(totals.sums_unflagged, sums)
+                _add_into(totals.counts_unflagged, counts)
+    # Ids grow with arrival, so the largest id per group is its latest response.
+    created = dict(Response.objects.filter(pk__in=set(last_ids.values())).values_list("pk", "created_at"))
+    for key, last_id in last_ids.items():
+        groups[key].last_response_at = created.get(last_id)
+    return groups
+
+
+def _add_into(target: list[int], values: list[int]) -> None:
+    for i, v in enumerate(values):
+        target[i] += v
+
+
+# --------------------------------------------------------------------------- rows to store
+def _snapshot_values(totals: Totals, info: VersionInfo) -> dict:
+    n = len(info.codes)
+    full = compute_index(
+        [IndicatorTotal(code, totals.sums[i], totals.counts[i]) for i, code in enumerate(info.codes)],
+        scale=info.scale, bands=info.bands,
+    )
+    unflagged = compute_index(
+        [IndicatorTotal(code, totals.sums_unflagged[i], totals.counts_unflagged[i]) for i, code in
+         enumerate(info.codes)],
+        scale=info.scale, bands=info.bands,
+    )
+    indicators = []
+    for i in range(n):
+        a, b = full.indicators[i], unflagged.indicators[i]
+        indicators.append({
+            "code": a.code, "position": i + 1,
+            "sum": a.sum, "count": a.count, "nrr": _text(a.nrr),
+            "sum_unflagged": b.sum, "count_unflagged": b.count, "nrr_unflagged": _text(b.nrr),
+        })
+    return {
+        "n_counted": totals.n_counted, "n_flagged": totals.n_flagged, "n_rejected": totals.n_rejected,
+        "indicators": indicators, "last_response_at": totals.last_response_at,
+        "nrr": full.nrr, "ik": full.ik, "category": full.category,
+        "nrr_unflagged": unflagged.nrr, "ik_unflagged": unflagged.ik, "category_unflagged": unflagged.category,
+        "unit_average_nrr": None, "unit_average_ik": None,
+        "_result": full,
+    }
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def build_rows(
+    unit_groups: dict[tuple[int, int, int], Totals],
+    unit_totals: dict[tuple[int, int], Totals],
+    infos: dict[int, VersionInfo],
+    kanwil_of: dict[int, int],
+) -> dict[Key, dict]:
+    """Values of every snapshot: per unit and service, per unit, and pooled per Kanwil and nation."""
+    rows: dict[Key, dict] = {}
+    for (unit, version, service), totals in unit_groups.items():
+        rows[(Level.UNIT, unit, None, version, service)] = _snapshot_values(totals, infos[version])
+    pooled: dict[Key, Totals] = {}
+    unit_results: dict[Key, list] = {}
+    for (unit, version), totals in unit_totals.items():
+        info = infos[version]
+        values = _snapshot_values(totals, info)
+        rows[(Level.UNIT, unit, None, version, None)] = values
+        for key in ((Level.KANWIL, None, kanwil_of[unit], version, None), (Level.NATION, None, None, version, None)):
+            pooled.setdefault(key, Totals(totals.width)).add(totals)
+            unit_results.setdefault(key, []).append(values["_result"])
+    for key, totals in pooled.items():
+        values = _snapshot_values(totals, infos[key[3]])
+        average = unit_average(unit_results[key])
+        values["unit_average_nrr"], values["unit_average_ik"] = average.nrr, average.ik
+        rows[key] = values
+    return rows
+
+
+def _roll_up_services(groups: dict[tuple[int, int, int], Totals]) -> dict[tuple[int, int], Totals]:
+    units: dict[tuple[int, int], Totals] = {}
+    for (unit, version, _service), totals in groups.items():
+        units.setdefault((unit, version), Totals(totals.width)).add(totals)
+    return units
+
+
+# --------------------------------------------------------------------------- storing
+FIGURE_FIELDS = (
+    "n_counted", "n_flagged", "n_rejected", "indicators", "last_response_at", "nrr", "ik", "category",
+    "nrr_unflagged", "ik_unflagged", "category_unflagged", "unit_average_nrr", "unit_average_ik",
+)
+
+
+def _key_of(s: Snapshot) -> Key:
+    return (s.level, s.unit_id, s.kanwil_id, s.version_id, s.service_id)
+
+
+def _same_figures(snapshot: Snapshot, values: dict) -> bool:
+    return all(getattr(snapshot, f) == values[f] for f in FIGURE_FIELDS)
+
+
+def _store(period: Period, rows: dict[Key, dict], scope: Q, *, now: datetime, freeze: bool) -> int:
+    """Writes `rows` as the current snapshots of `scope`; returns how many rows were written."""
+    current = {_key_of(s): s for s in Snapshot.objects.filter(scope, period=period, is_current=True)}
+    closed = period.status == Period.Status.CLOSED
+    to_create, to_update, untouched, retired = [], [], [], []
+    for key, values in rows.items():
+        figures = {f: values[f] for f in FIGURE_FIELDS}
+        old = current.pop(key, None)
+        if old is not None and _same_figures(old, figures) and (old.is_final or not freeze):
+            untouched.append(old.pk)
+            continue
+        if old is not None and not old.is_final and not freeze:
+            for name, value in figures.items():
+                setattr(old, name, value)
+            old.computed_at = now
+            to_update.append(old)
+            continue
+        # A new revision: the first one, a frozen final one, or a change after the final one.
+        if old is not None:
+            old.is_current = False
+            retired.append(old)
+        level, unit_id, kanwil_id, version_id, service_id = key
+        to_create.append(Snapshot(
+            level=level, unit_id=unit_id, kanwil_id=kanwil_id, period=period, version_id=version_id,
+            service_id=service_id, revision=old.revision + 1 if old is not None else 1, is_current=True,
+            is_final=freeze or (old is not None and old.is_final and closed), computed_at=now, **figures,
+        ))
+    # Scopes that no longer have any scoresheet: drop working figures, keep frozen ones.
+    vanished = [s.pk for s in current.values() if not s.is_final]
+    if vanished:
+        Snapshot.objects.filter(pk__in=vanished).delete()
+    if retired:
+        Snapshot.objects.bulk_update(retired, ["is_current"], batch_size=500)
+    if to_update:
+        Snapshot.objects.bulk_update(to_update, [*FIGURE_FIELDS, "computed_at"], batch_size=200)
+    if untouched and not freeze:
+        Snapshot.objects.filter(pk__in=untouched, is_final=False).update(computed_at=now)
+    _insert(to_create)
+    return len(to_create) + len(to_update)
+
+
+INSERT_FIELDS = ("level", "unit", "kanwil", "period", "version", "service", "revision", "is_current", "is_final",
+                 *FIGURE_FIELDS, "computed_at")
+
+
+def _insert(snapshots: list[Snapshot]) -> None:
+    """bulk_create, or COPY on PostgreSQL: a national recompute creates ~1,000 rows with JSON, and
+    psycopg's array quoting of JSON text (Django's UNNEST insert) costs more than the aggregation."""
+    if connection.vendor != "postgresql" or len(snapshots) < 50:
+        Snapshot.objects.bulk_create(snapshots, batch_size=500)
+        return
+    fields = [Snapshot._meta.get_field(name) for name in INSERT_FIELDS]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {Snapshot._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for snapshot in snapshots:
+                copy.write_row([
+                    json.dumps(value) if f.name == "indicators" else value
+                    for f, value in ((f, getattr(snapshot, f.attname)) for f in fields)
+                ])
+
+
+def _lock(period_id: int) -> Period:
+    """Serialises recomputes of one period so that pooled figures never miss a concurrent unit update."""
+    return Period.objects.select_for_update().get(pk=period_id)
+
+
+def _kanwil_map(unit_ids) -> dict[int, int]:
+    return dict(Unit.objects.filter(pk__in=list(unit_ids)).values_list("pk", "kanwil_id"))
+
+
+# --------------------------------------------------------------------------- entry points
+def recompute_period(period_id: int, *, now: datetime | None = None, progress: Progress | None = None,
+                     freeze: bool = False) -> int:
+    """Recomputes every snapshot of a period (all units, Kanwil, nation); returns rows written."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        period = _lock(period_id)
+        groups = aggregate_scoresheets(period)
+        if progress:
+            progress(1, 3)
+        infos = VersionInfo.load({version for _unit, version, _service in groups})
+        unit_totals = _roll_up_services(groups)
+        rows = build_rows(groups, unit_totals, infos, _kanwil_map({unit for unit, _v in unit_totals}))
+        if progress:
+            progress(2, 3)
+        written = _store(period, rows, Q(), now=now, freeze=freeze)
+        if progress:
+            progress(3, 3)
+    logger.info("Recomputed period %s: %d snapshot rows written", period_id, written)
+    return written
+
+
+def recompute_unit(unit_id: int, period_id: int, *, now: datetime | None = None) -> int:
+    """Recomputes one unit's snapshots from its scoresheets, then its Kanwil's and the nation's from the
+    current unit snapshots (their stored integer sums), so a burst at one unit never scans the others."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        period = _lock(period_id)
+        unit = Unit.objects.get(pk=unit_id)
+        groups = aggregate_scoresheets(period, unit_id=unit_id)
+        width = _score_width(period)
+        unit_totals = _roll_up_services(groups)
+        others = Snapshot.objects.filter(period=period, level=Level.UNIT, service=None, is_current=True).exclude(
+            unit_id=unit_id
+        )
+        for snapshot in others:
+            unit_totals[(snapshot.unit_id, snapshot.version_id)] = Totals.from_snapshot(snapshot, width)
+        infos = VersionInfo.load({version for _unit, version in unit_totals})
+        rows = build_rows(groups, unit_totals, infos, _kanwil_map({u for u, _v in unit_totals}))
+        # Only this unit's rows and the pooled rows are rewritten; the other units' rows stay as stored.
+        rows = {k: v for k, v in rows.items() if k[0] != Level.UNIT or k[1] == unit_id}
+        scope = Q(level=Level.UNIT, unit_id=unit_id) | Q(level__in=[Level.KANWIL, Level.NATION])
+        written = _store(period, rows, scope, now=now, freeze=False)
+    logger.info("Recomputed unit %s in period %s: %d snapshot rows written", unit.code, period_id, written)
+    return written
+
+
+def freeze_final_snapshots(period_id: int, *, now: datetime | None = None) -> int:
+    """Recomputes a period and stores the result as a new, final revision of every snapshot."""
+    return recompute_period(period_id, now=now, freeze=True)
+
+
+def periods_to_freeze():
+    """Closed periods that have scoresheets or snapshots but no final snapshot yet."""
+    finals = Snapshot.objects.filter(is_final=True).values("period_id")
+    return Period.objects.filter(status=Period.Status.CLOSED).exclude(pk__in=finals).filter(
+        Q(snapshots__isnull=False) | Q(responses__isnull=False)
+    ).distinct()

@@ -1,0 +1,85 @@
+"""Celery entry points for index recomputation: thin, idempotent, take ids, safe to run twice."""
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+
+from surveys.models import Period
+
+from . import snapshots
+
+logger = logging.getLogger(__name__)
+
+TIME_LIMIT = 10 * 60  # a national recompute takes seconds; this is a safety net
+
+
+def _pending_key(unit_id: int, period_id: int) -> str:
+    return f"reporting:recompute-pending:{period_id}:{unit_id}"
+
+
+def queue_unit_recompute(*, unit_id: int, period_id: int) -> None:
+    """Schedules a recompute of one unit's snapshots a few seconds from now, once per burst.
+
+    Called (via settings.RECOMPUTE_HOOK) after every stored response and review decision, after commit.
+    The first call of a burst sets a cache key and queues the task with a countdown; calls while the key
+    is set do nothing, since the queued task will read their rows too. The task clears the key when it
+    starts, so responses arriving during a recompute queue the next one. Never raises: if the broker is
+    down the periodic job (recompute_open_periods) picks the change up later.
+    """
+    delay = settings.RECOMPUTE_DEBOUNCE_SECONDS
+    key = _pending_key(unit_id, period_id)
+    try:
+        # The key lives a little shorter than the countdown: a call in between queues a (harmless) extra run.
+        if not cache.add(key, 1, timeout=max(delay - 1, 1)):
+            return
+    except Exception:  # a cache outage must not lose the recompute: queue without coalescing
+        logger.exception("Recompute debounce cache unavailable; queuing without coalescing")
+    app = recompute_unit_task.app
+    try:
+        if app.conf.task_always_eager:  # embedded mode: run now, in-process
+            recompute_unit_task.apply_async((unit_id, period_id))
+            return
+        with app.connection_for_write() as conn:
+            # Fail fast when the broker is down (kombu would otherwise retry for seconds inside the request).
+            conn.ensure_connection(max_retries=0)
+            recompute_unit_task.apply_async((unit_id, period_id), countdown=delay, retry=False, connection=conn)
+    except Exception:
+        # The pending key stays until it expires, so the rest of the burst does not wait on the broker again.
+        logger.exception("Could not queue recompute of unit %s period %s; the periodic job will", unit_id, period_id)
+
+
+@shared_task(name="reporting.recompute_unit", time_limit=TIME_LIMIT, soft_time_limit=TIME_LIMIT - 30, acks_late=True)
+def recompute_unit_task(unit_id: int, period_id: int) -> int:
+    try:
+        cache.delete(_pending_key(unit_id, period_id))
+    except Exception:
+        logger.exception("Recompute debounce cache unavailable")
+    return snapshots.recompute_unit(unit_id, period_id)
+
+
+@shared_task(name="reporting.recompute_period", time_limit=TIME_LIMIT, soft_time_limit=TIME_LIMIT - 30, acks_late=True)
+def recompute_period_task(period_id: int) -> int:
+    return snapshots.recompute_period(period_id)
+
+
+@shared_task(name="reporting.recompute_open_periods", time_limit=TIME_LIMIT, soft_time_limit=TIME_LIMIT - 30,
+             acks_late=True)
+def recompute_open_periods() -> list[int]:
+    """Beat job: recomputes every open period in full (catches anything a lost hook call missed)."""
+    ids = list(Period.objects.open().values_list("pk", flat=True))
+    for period_id in ids:
+        snapshots.recompute_period(period_id)
+    return ids
+
+
+@shared_task(name="reporting.freeze_closed_periods", time_limit=TIME_LIMIT, soft_time_limit=TIME_LIMIT - 30,
+             acks_late=True)
+def freeze_closed_periods() -> list[int]:
+    """Beat job: freezes a final snapshot for each closed period that has none yet."""
+    ids = list(snapshots.periods_to_freeze().values_list("pk", flat=True))
+    for period_id in ids:
+        snapshots.freeze_final_snapshots(period_id)
+    return ids

@@ -1,0 +1,116 @@
+"""Participation and results dashboards (UPT, Kanwil, Pusat) and the public methodology page."""
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from surveys.access import kanwil_in_scope, staff_required, unit_in_scope
+from surveys.models import Kanwil, Role, Unit, membership_of, sees_everything
+
+from . import selectors
+from .models import Level
+
+SUGGESTIONS_PER_PAGE = 20
+
+
+@staff_required
+def dashboard_home(request):
+    """Sends each user to the dashboard of their own scope."""
+    if sees_everything(request.user):
+        return redirect("dashboard_national")
+    membership = membership_of(request.user)
+    if membership.role == Role.KANWIL:
+        return redirect("dashboard_kanwil", code=membership.kanwil.code)
+    return redirect("dashboard_unit", code=membership.unit.code)
+
+
+def _period_context(request):
+    period = selectors.selected_period(request.GET.get("periode"))
+    return period, {"period": period, "periods": selectors.periods()}
+
+
+@staff_required
+def dashboard_unit(request, code):
+    unit = unit_in_scope(request.user, code)
+    period, context = _period_context(request)
+    context["unit"] = unit
+    if period is None:
+        return render(request, "reporting/dashboard_unit.html", context)
+    participation = selectors.unit_participation(unit, period, today=timezone.localdate())
+    snapshots = selectors.current_snapshots(period=period, level=Level.UNIT, unit=unit)
+    q = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.suggestions(unit, period, q=q), SUGGESTIONS_PER_PAGE).get_page(request.GET.get("hal"))
+    context.update(
+        participation=participation,
+        figures=selectors.index_figures(period, snapshots, below_target=participation["below_target"]),
+        access_points=selectors.access_points_ranked(unit, period),
+        flags=selectors.flag_counts(unit, period),
+        suggestions=page,
+        q=q,
+        trend=selectors.trend(level=Level.UNIT, unit=unit, until=period),
+        page_query=urlencode({"periode": period.pk, "q": q}),
+    )
+    return render(request, "reporting/dashboard_unit.html", context)
+
+
+def _sort_headers(request, period, versions, sort, descending, *, sortable=True):
+    columns = [("nama", _("Nama")), ("partisipasi", _("Partisipasi"))]
+    columns += [(f"indeks-{i}", v.instrument.index_code) for i, v in enumerate(versions)]
+    columns += [("bendera", _("Ditandai")), ("terakhir", _("Jawaban terakhir"))]
+    headers = {}
+    for key, label in columns:
+        active = key == sort
+        direction = "naik" if active and descending else "turun"
+        if key == "nama" and not active:
+            direction = "naik"
+        headers[key] = {
+            "label": label,
+            "url": "?" + urlencode({"periode": period.pk, "urut": key, "arah": direction}) if sortable else "",
+            "active": active,
+            "descending": descending,
+        }
+    return headers
+
+
+def _sorting(request):
+    sort = request.GET.get("urut", "nama")
+    descending = request.GET.get("arah", "naik" if sort == "nama" else "turun") == "turun"
+    return sort, descending
+
+
+@staff_required(Role.KANWIL)
+def dashboard_kanwil(request, code):
+    kanwil = kanwil_in_scope(request.user, code)
+    period, context = _period_context(request)
+    context["kanwil"] = kanwil
+    if period is None:
+        return render(request, "reporting/dashboard_kanwil.html", context)
+    data = selectors.kanwil_dashboard(kanwil, period, Unit.objects.visible_to(request.user).filter(kanwil=kanwil))
+    sort, descending = _sorting(request)
+    data["rows"] = selectors.sort_rows(data["rows"], sort, descending)
+    context.update(data, headers=_sort_headers(request, period, data["versions"], sort, descending))
+    return render(request, "reporting/dashboard_kanwil.html", context)
+
+
+@staff_required(Role.PUSAT)
+def dashboard_national(request):
+    period, context = _period_context(request)
+    if period is None:
+        return render(request, "reporting/dashboard_national.html", context)
+    data = selectors.national_dashboard(period, Kanwil.objects.visible_to(request.user),
+                                        Unit.objects.visible_to(request.user))
+    sort, descending = _sorting(request)
+    data["rows"] = selectors.sort_rows(data["rows"], sort, descending)
+    context.update(
+        data,
+        headers=_sort_headers(request, period, data["versions"], sort, descending),
+        unit_headers=_sort_headers(request, period, data["versions"], "", False, sortable=False),
+    )
+    return render(request, "reporting/dashboard_national.html", context)
+
+
+def methodology(request):
+    """How every figure is computed (public: the figures are public accountability)."""
+    return render(request, "reporting/methodology.html")

@@ -1,0 +1,170 @@
+"""Dashboards: what each role sees, and that nobody sees outside their scope."""
+import pytest
+from django.urls import reverse
+
+from reporting.snapshots import recompute_period
+from tests.factories import make_access_point
+
+from .conftest import make_response
+
+pytestmark = pytest.mark.django_db
+
+
+def unit_url(unit, **query):
+    url = reverse("dashboard_unit", kwargs={"code": unit.code})
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+@pytest.fixture
+def computed(worked, period):
+    recompute_period(period.pk)
+    return worked
+
+
+def test_officer_sees_the_worked_example_with_n_version_period_and_warning(computed, period, login):
+    page = login(computed.officer_semarang).get(unit_url(computed.semarang)).content.decode()
+    # Indonesian figures use a decimal comma.
+    assert 'data-figure="IPKP">3,50<' in page
+    assert "87,50" in page and ">B<" in page
+    assert 'data-figure="IPAK">3,60<' in page and "90,00" in page
+    assert "Indeks Persepsi Kualitas Pelayanan" in page and "Indeks Persepsi Anti Korupsi" in page
+    assert "SPKP v1" in page and period.name in page
+    assert "n dihitung" in page
+    # Five responses against a target of 2 x 80: below target, said so.
+    assert 'data-figure="period-total">5<' in page
+    assert "Sampel belum memenuhi target" in page
+    assert reverse("methodology") in page
+    # The weakest SPKP indicator is highlighted.
+    assert "SPKP3 <span class=\"badge text-bg-warning\">terlemah</span>" in page
+
+
+def test_officer_cannot_see_another_units_dashboard(computed, login):
+    assert login(computed.officer_semarang).get(unit_url(computed.surakarta)).status_code == 404
+
+
+def test_kanwil_staff_cannot_see_a_unit_of_another_region(computed, login):
+    assert login(computed.kanwil_diy).get(unit_url(computed.semarang)).status_code == 404
+    assert login(computed.kanwil_jateng).get(unit_url(computed.semarang)).status_code == 200
+
+
+def test_officer_cannot_open_a_kanwil_dashboard(computed, login):
+    url = reverse("dashboard_kanwil", kwargs={"code": computed.jateng.code})
+    assert login(computed.officer_semarang).get(url).status_code == 403
+
+
+def test_kanwil_staff_cannot_see_another_kanwils_dashboard(computed, login):
+    url = reverse("dashboard_kanwil", kwargs={"code": computed.jateng.code})
+    assert login(computed.kanwil_diy).get(url).status_code == 404
+
+
+def test_only_pusat_opens_the_national_dashboard(computed, login, client):
+    url = reverse("dashboard_national")
+    assert login(computed.officer_semarang).get(url).status_code == 403
+    assert login(computed.kanwil_jateng).get(url).status_code == 403
+    client.logout()
+    assert client.get(url).status_code == 302
+    page = login(computed.pusat).get(url).content.decode()
+    assert computed.jateng.name in page and computed.diy.name in page
+    assert reverse("dashboard_kanwil", kwargs={"code": computed.jateng.code}) in page
+    # Drill-down to any UPT.
+    assert unit_url(computed.yogyakarta) in page
+
+
+def test_anonymous_is_sent_to_login(computed, client):
+    response = client.get(unit_url(computed.semarang))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_kanwil_dashboard_lists_its_units_pooled_and_unit_average(computed, period, login):
+    for _ in range(3):
+        make_response(period=period, unit=computed.surakarta, scores={"SPKP": [2] * 8, "SPAK": [2] * 5})
+    make_response(period=period, unit=computed.yogyakarta, scores={"SPKP": [4] * 8, "SPAK": [4] * 5})
+    recompute_period(period.pk)
+    page = login(computed.kanwil_jateng).get(
+        reverse("dashboard_kanwil", kwargs={"code": computed.jateng.code})).content.decode()
+    assert computed.semarang.name in page and computed.surakarta.name in page
+    assert computed.yogyakarta.name not in page
+    assert 'data-figure="IPKP">2,94<' in page  # pooled (188 / 64)
+    assert "Rata-rata UPT (tidak berbobot):" in page and "2,75" in page
+    assert "sampel belum memenuhi" in page
+
+
+def test_kanwil_table_sorts_by_index(computed, period, login):
+    for _ in range(3):
+        make_response(period=period, unit=computed.surakarta, scores={"SPKP": [2] * 8, "SPAK": [2] * 5})
+    recompute_period(period.pk)
+    url = reverse("dashboard_kanwil", kwargs={"code": computed.jateng.code})
+    client = login(computed.kanwil_jateng)
+    high_first = client.get(url + "?urut=indeks-1&arah=turun").content.decode()
+    low_first = client.get(url + "?urut=indeks-1&arah=naik").content.decode()
+    semarang, surakarta = computed.semarang.name, computed.surakarta.name
+    assert high_first.index(semarang) < high_first.index(surakarta)
+    assert low_first.index(surakarta) < low_first.index(semarang)
+
+
+def test_suggestions_are_escaped_and_searchable(computed, period, login):
+    make_response(period=period, unit=computed.semarang, scores={"SPKP": [3] * 8, "SPAK": [3] * 5},
+                  suggestion="<script>alert('x')</script> Antrean terlalu panjang")
+    make_response(period=period, unit=computed.semarang, scores={"SPKP": [3] * 8, "SPAK": [3] * 5},
+                  suggestion="Toilet perlu dibersihkan")
+    client = login(computed.officer_semarang)
+    page = client.get(unit_url(computed.semarang)).content.decode()
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; Antrean" in page
+    assert "<script>alert" not in page
+    found = client.get(unit_url(computed.semarang, q="antrean")).content.decode()
+    assert "Antrean terlalu panjang" in found and "Toilet perlu dibersihkan" not in found
+    assert "Tidak ada saran yang cocok" in client.get(unit_url(computed.semarang, q="parkir")).content.decode()
+
+
+def test_access_points_ranked_by_responses_with_the_unused_one_last(computed, period, login):
+    busy = computed.semarang.access_points.get()
+    make_access_point(computed.semarang, name="Poster parkir")
+    make_response(period=period, unit=computed.semarang, access_point=busy, scores={"SPKP": [3] * 8})
+    page = login(computed.officer_semarang).get(unit_url(computed.semarang)).content.decode()
+    assert page.index(busy.name) < page.index("Poster parkir")
+
+
+def test_dashboard_without_any_response_says_no_index_yet(org, period, login):
+    page = login(org.officer_yogyakarta).get(unit_url(org.yogyakarta)).content.decode()
+    assert "Belum ada indeks" in page
+
+
+def test_charts_carry_their_data_as_json_and_the_page_loads_chartjs_from_static(computed, login):
+    page = login(computed.officer_semarang).get(unit_url(computed.semarang)).content.decode()
+    assert 'type="application/json"' in page
+    assert "vendor/chartjs-4.6.1/chart.umd.min.js" in page
+    assert "<script>" not in page  # CSP: no inline scripts
+
+
+def test_dashboard_home_sends_each_role_to_its_dashboard(computed, login):
+    url = reverse("dashboard_home")
+    assert login(computed.officer_semarang).get(url)["Location"] == unit_url(computed.semarang)
+    assert login(computed.kanwil_diy).get(url)["Location"] == reverse("dashboard_kanwil",
+                                                                      kwargs={"code": computed.diy.code})
+    assert login(computed.pusat).get(url)["Location"] == reverse("dashboard_national")
+
+
+def test_previous_period_can_be_chosen(computed, login):
+    from tests.factories import make_period
+
+    old = make_period(name="Triwulan III 2026", status="closed", starts_on="2026-07-01", ends_on="2026-09-30")
+    page = login(computed.officer_semarang).get(unit_url(computed.semarang, periode=old.pk)).content.decode()
+    assert "Belum ada indeks" in page
+    assert f'<option value="{old.pk}" selected>' in page
+
+
+def test_methodology_page_is_public_and_states_the_bands(client, db):
+    page = client.get(reverse("methodology")).content.decode()
+    assert "88,31–100,00" in page and "× 25" in page and "1/n" in page
+    assert "Indeks Perilaku Anti Korupsi" in page  # the BPS index it must not be confused with
+
+
+def test_dashboard_and_methodology_in_english(computed, login):
+    client = login(computed.officer_semarang)
+    client.cookies["django_language"] = "en"
+    page = client.get(unit_url(computed.semarang), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Converted index (IK)" in page
+    assert 'data-figure="IPKP">3.50<' in page
+    assert "Sample below target" in page
+    methodology = client.get(reverse("methodology"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "IPAK and IPKP methodology" in methodology and "88.31–100.00" in methodology
