@@ -224,3 +224,11 @@ SILENCED_SYSTEM_CHECKS = [
 # reporting, so "a response was stored / a review changed what counts" reaches the index engine through
 # this dotted path, called after commit with keyword arguments unit_id and period_id.
 RECOMPUTE_HOOK = env.str("RECOMPUTE_HOOK", default="reporting.tasks.queue_unit_recompute")
+
+# --- Public respondent form (responses app): token lifetime, device cookie, rate limits, kiosk.
+# Rate limits are "COUNT/SECONDS", counted per access point and per device (never per IP: carrier NAT).
+FORM_TOKEN_MAX_AGE = env.int("FORM_TOKEN_MAX_AGE", default=2 * 3600)
+FORM_DEVICE_COOKIE_AGE = env.int("FORM_DEVICE_COOKIE_AGE", default=400 * 24 * 3600)
+FORM_RATE_LIMIT_ACCESS_POINT = env.str("FORM_RATE_LIMIT_ACCESS_POINT", default="60/600")
+FORM_RATE_LIMIT_DEVICE = env.str("FORM_RATE_LIMIT_DEVICE", default="5/3600")
+FORM_KIOSK_REFRESH_SECONDS = env.int("FORM_KIOSK_REFRESH_SECONDS", default=8)

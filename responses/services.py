@@ -1,0 +1,107 @@
+"""Storing a respondent's submission: exactly once, whole or not at all, then queueing the index update."""
+import logging
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from surveys.models import AccessPoint, InstrumentVersion, Period, UnitService
+
+from .models import Response, Scoresheet
+from .validity import flag_new_response
+
+logger = logging.getLogger(__name__)
+
+
+class InvalidAnswers(ValueError):
+    """The answers do not fit the period's instrument versions (the form should have caught this)."""
+
+
+def _check_answers(answers: dict[int, dict[int, int]], period: Period) -> None:
+    versions = {
+        v.pk: (v, {i.position for i in v.indicators.all()})
+        for v in period.instrument_versions.prefetch_related("indicators")
+    }
+    if set(answers) != set(versions):
+        raise InvalidAnswers(f"answers for versions {sorted(answers)}, period asks {sorted(versions)}")
+    for version_id, scores in answers.items():
+        version, positions = versions[version_id]
+        if set(scores) != positions:
+            raise InvalidAnswers(f"version {version_id}: missing or unknown items")
+        if any(not version.scale_min <= score <= version.scale_max for score in scores.values()):
+            raise InvalidAnswers(f"version {version_id}: score outside {version.scale_min}-{version.scale_max}")
+
+
+def _queue_recompute(*, unit_id: int, period_id: int) -> None:
+    """Runs after commit. A broker outage must never fail or undo a stored response: the index can be
+    recomputed later (on schedule or by hand), the answers cannot be asked again."""
+    try:
+        import_string(settings.RECOMPUTE_HOOK)(unit_id=unit_id, period_id=period_id)
+    except Exception:
+        logger.exception("Index recompute not queued for unit %s, period %s", unit_id, period_id)
+
+
+def submit_response(
+    *,
+    access_point: AccessPoint,
+    period: Period,
+    service: UnitService,
+    answers: dict[int, dict[int, int]],
+    idempotency_key: uuid.UUID,
+    completion_seconds: int | None,
+    device_hash: str,
+    device_class: str,
+    sex: str = "",
+    age_band: str = "",
+    education: str = "",
+    occupation: str = "",
+    steered: bool | None = None,
+    suggestion: str = "",
+    extra_answers: dict[str, str] | None = None,
+    now: datetime | None = None,
+    checked: bool = False,
+) -> tuple[Response, bool]:
+    """Stores one response with one Scoresheet per instrument version; returns (response, created).
+
+    `answers` maps version id -> {indicator position: score} and must cover every item of every version
+    of `period` within its scale (pass checked=True when a form has already verified that). A repeated
+    idempotency key, even from a concurrent request, returns the first response and stores nothing.
+    """
+    now = now or timezone.now()
+    if service.unit_id != access_point.unit_id:
+        raise InvalidAnswers("service belongs to another unit")
+    if not checked:
+        _check_answers(answers, period)
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                idempotency_key=idempotency_key, period=period, unit_id=access_point.unit_id,
+                access_point=access_point, service=service, channel=access_point.channel, created_at=now,
+                completion_seconds=completion_seconds, device_hash=device_hash, device_class=device_class,
+                sex=sex, age_band=age_band, education=education, occupation=occupation, steered=steered,
+                suggestion=suggestion, extra_answers=extra_answers or {},
+            )
+            Scoresheet.objects.bulk_create(
+                Scoresheet(
+                    response=response, version_id=version_id, period=period, unit_id=access_point.unit_id,
+                    service=service, status=response.status, flagged=False,
+                    **{f"score_{position}": score for position, score in scores.items()},
+                )
+                for version_id, scores in answers.items()
+            )
+            InstrumentVersion.objects.filter(pk__in=list(answers), frozen=False).update(frozen=True)
+            if flag_new_response(response, now=now):
+                response.flagged = True
+                Response.objects.filter(pk=response.pk).update(flagged=True)
+                Scoresheet.objects.filter(response=response).update(flagged=True)
+            unit_id, period_id = access_point.unit_id, period.pk
+            transaction.on_commit(lambda: _queue_recompute(unit_id=unit_id, period_id=period_id))
+    except IntegrityError:
+        existing = Response.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return response, True
