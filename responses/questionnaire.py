@@ -1,9 +1,20 @@
-"""What one access point asks right now: its unit, the open period, its instrument versions and items."""
+"""What one access point asks right now: its unit, the open period, its instrument versions and items.
+
+The form's definition (versions, indicators, services, extra items) changes rarely and is read on every
+request, so each worker process keeps it for FORM_DEFINITION_CACHE_SECONDS. Whether the access point is
+enabled and which period is open are read fresh on every request, in one query, so a closed period or a
+disabled poster takes effect at once.
+"""
+import time
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.conf import settings
+from django.db.models import Prefetch, Q, Subquery
 
 from surveys.models import AccessPoint, ExtraItem, Indicator, InstrumentVersion, Period, UnitService
+
+_MAX_ENTRIES = 5000
+_cache: dict[tuple[int, int], tuple[float, "Questionnaire"]] = {}
 
 
 @dataclass(frozen=True)
@@ -15,28 +26,34 @@ class Questionnaire:
     extra_items: list[ExtraItem]
 
 
+def _open_period_id():
+    return Subquery(Period.objects.open().order_by("-starts_on").values("pk")[:1])
+
+
+def _live_access_points():
+    return AccessPoint.objects.filter(enabled=True, unit__active=True)
+
+
+def lookup(token: str) -> tuple[int, int | None] | None:
+    """(access point id, open period id or None) for an enabled access point; None when unknown/disabled."""
+    row = _live_access_points().filter(token=token).annotate(open_period=_open_period_id()).values_list(
+        "pk", "open_period"
+    ).first()
+    return row
+
+
 def enabled_access_point(token: str) -> AccessPoint | None:
     """The enabled access point of an active unit behind a QR token; None for unknown or disabled ones."""
-    return (
-        AccessPoint.objects.select_related("unit", "unit__kanwil")
-        .filter(token=token, enabled=True, unit__active=True)
-        .first()
-    )
-
-
-def open_period() -> Period | None:
-    return Period.objects.open().order_by("-starts_on").first()
+    return _live_access_points().select_related("unit", "unit__kanwil").filter(token=token).first()
 
 
 def next_period() -> Period | None:
     return Period.objects.filter(status=Period.Status.SCHEDULED).order_by("starts_on").first()
 
 
-def questionnaire_for(access_point: AccessPoint) -> Questionnaire | None:
-    """The form to show at this access point; None when no period is open."""
-    period = open_period()
-    if period is None:
-        return None
+def _load(access_point_id: int, period_id: int) -> Questionnaire:
+    access_point = AccessPoint.objects.select_related("unit", "unit__kanwil").get(pk=access_point_id)
+    period = Period.objects.get(pk=period_id)
     versions = list(
         period.instrument_versions.select_related("instrument")
         .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position")))
@@ -50,3 +67,25 @@ def questionnaire_for(access_point: AccessPoint) -> Questionnaire | None:
         .order_by("position", "pk")
     )
     return Questionnaire(access_point, period, versions, services, extra_items)
+
+
+def questionnaire_for(access_point_id: int, period_id: int) -> Questionnaire:
+    """The form for this access point in this (open) period, from the worker's cache when fresh."""
+    key = (access_point_id, period_id)
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    questionnaire = _load(access_point_id, period_id)
+    ttl = settings.FORM_DEFINITION_CACHE_SECONDS
+    if ttl > 0:
+        if len(_cache) >= _MAX_ENTRIES:
+            _cache.clear()
+        _cache[key] = (now + ttl, questionnaire)
+    return questionnaire
+
+
+def clear_cache() -> None:
+    _cache.clear()
+
+

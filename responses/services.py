@@ -15,6 +15,9 @@ from .validity import flag_new_response
 
 logger = logging.getLogger(__name__)
 
+# Versions this worker has seen frozen; freezing is one-way, so the UPDATE is skipped once known.
+_frozen_versions: set[int] = set()
+
 
 class InvalidAnswers(ValueError):
     """The answers do not fit the period's instrument versions (the form should have caught this)."""
@@ -35,9 +38,15 @@ def _check_answers(answers: dict[int, dict[int, int]], period: Period) -> None:
             raise InvalidAnswers(f"version {version_id}: score outside {version.scale_min}-{version.scale_max}")
 
 
-def _queue_recompute(*, unit_id: int, period_id: int) -> None:
+def forget_frozen_versions() -> None:
+    """For tests that roll back the transactions which froze versions."""
+    _frozen_versions.clear()
+
+
+def _after_commit(*, unit_id: int, period_id: int, version_ids: set[int]) -> None:
     """Runs after commit. A broker outage must never fail or undo a stored response: the index can be
     recomputed later (on schedule or by hand), the answers cannot be asked again."""
+    _frozen_versions.update(version_ids)
     try:
         import_string(settings.RECOMPUTE_HOOK)(unit_id=unit_id, period_id=period_id)
     except Exception:
@@ -92,13 +101,14 @@ def submit_response(
                 )
                 for version_id, scores in answers.items()
             )
-            InstrumentVersion.objects.filter(pk__in=list(answers), frozen=False).update(frozen=True)
+            if not _frozen_versions.issuperset(answers):
+                InstrumentVersion.objects.filter(pk__in=list(answers), frozen=False).update(frozen=True)
             if flag_new_response(response, now=now):
                 response.flagged = True
                 Response.objects.filter(pk=response.pk).update(flagged=True)
                 Scoresheet.objects.filter(response=response).update(flagged=True)
-            unit_id, period_id = access_point.unit_id, period.pk
-            transaction.on_commit(lambda: _queue_recompute(unit_id=unit_id, period_id=period_id))
+            unit_id, period_id, version_ids = access_point.unit_id, period.pk, set(answers)
+            transaction.on_commit(lambda: _after_commit(unit_id=unit_id, period_id=period_id, version_ids=version_ids))
     except IntegrityError:
         existing = Response.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import devices, ratelimit, tokens
 from .forms import SurveyForm
 from .models import Response
-from .questionnaire import enabled_access_point, next_period, questionnaire_for
+from .questionnaire import enabled_access_point, lookup, next_period, questionnaire_for
 from .services import submit_response
 
 logger = logging.getLogger(__name__)
@@ -22,10 +22,9 @@ def _unavailable(request):
     return render(request, "responses/unavailable.html", status=404)
 
 
-def _closed(request, access_point, *, status):
-    return render(
-        request, "responses/closed.html", {"access_point": access_point, "next_period": next_period()}, status=status
-    )
+def _closed(request, token, *, status):
+    context = {"access_point": enabled_access_point(token), "next_period": next_period()}
+    return render(request, "responses/closed.html", context, status=status)
 
 
 def _thanks_redirect(access_point):
@@ -55,12 +54,14 @@ def _render_form(request, *, form, access_point, form_token, status=200, notice=
 @never_cache
 @require_http_methods(["GET", "POST"])
 def public_form(request, token):
-    access_point = enabled_access_point(token)
-    if access_point is None:
+    found = lookup(token)
+    if found is None:
         return _unavailable(request)
-    questionnaire = questionnaire_for(access_point)
-    if questionnaire is None:
-        return _closed(request, access_point, status=200 if request.method == "GET" else 409)
+    access_point_id, period_id = found
+    if period_id is None:
+        return _closed(request, token, status=200 if request.method == "GET" else 409)
+    questionnaire = questionnaire_for(access_point_id, period_id)
+    access_point = questionnaire.access_point
     now = timezone.now()
     if request.method == "GET":
         initial = {"service": access_point.default_service_id} if access_point.default_service_id else {}

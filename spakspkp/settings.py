@@ -232,3 +232,5 @@ FORM_DEVICE_COOKIE_AGE = env.int("FORM_DEVICE_COOKIE_AGE", default=400 * 24 * 36
 FORM_RATE_LIMIT_ACCESS_POINT = env.str("FORM_RATE_LIMIT_ACCESS_POINT", default="60/600")
 FORM_RATE_LIMIT_DEVICE = env.str("FORM_RATE_LIMIT_DEVICE", default="5/3600")
 FORM_KIOSK_REFRESH_SECONDS = env.int("FORM_KIOSK_REFRESH_SECONDS", default=8)
+# Seconds a worker keeps a form's definition (questions, services, extra items); openness is always fresh.
+FORM_DEFINITION_CACHE_SECONDS = env.int("FORM_DEFINITION_CACHE_SECONDS", default=60)

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from responses import questionnaire, services
 from surveys.models import InstrumentVersion
 from tests.factories import make_access_point, make_period
 
@@ -21,8 +22,12 @@ def _form_settings(settings):
     settings.FORM_RATE_LIMIT_DEVICE = "5/3600"
     cache.clear()
     hooks.calls.clear()
+    questionnaire.clear_cache()
+    services.forget_frozen_versions()
     yield
     cache.clear()
+    questionnaire.clear_cache()
+    services.forget_frozen_versions()
 
 
 @pytest.fixture
