@@ -1,4 +1,5 @@
 """The respondent's form, built from a Questionnaire: service, rated statements, bands, extra items."""
+import copy
 from dataclasses import dataclass
 
 from django import forms
@@ -13,6 +14,7 @@ from .questionnaire import Questionnaire
 SUGGESTION_MAX_LENGTH = 500
 EXTRA_TEXT_MAX_LENGTH = 200
 HONEYPOT_FIELD = "situs_web"
+UNKNOWN_CHOICE = {"invalid_choice": _("Pilihan ini tidak dikenal.")}
 
 
 def localized_label(choice: dict) -> str:
@@ -24,6 +26,13 @@ def localized_label(choice: dict) -> str:
 
 def statement_field_name(version_id: int, position: int) -> str:
     return f"q{version_id}_{position}"
+
+
+class _SharedFields(dict):
+    """A fields dict whose deep copy (BaseForm.__init__ makes one per form) is a shallow one."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
 
 
 @dataclass
@@ -53,20 +62,21 @@ class SurveyForm(forms.Form):
             "invalid_choice": _("Layanan ini tidak dikenal di unit ini. Pilih salah satu dari daftar."),
         },
     )
-    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, required=False, widget=forms.RadioSelect)
-    age_band = forms.ChoiceField(label=_("Usia"), choices=AgeBand.choices, required=False, widget=forms.RadioSelect)
-    education = forms.ChoiceField(
-        label=_("Pendidikan terakhir"), choices=Education.choices, required=False, widget=forms.RadioSelect
-    )
-    occupation = forms.ChoiceField(
-        label=_("Pekerjaan"), choices=Occupation.choices, required=False, widget=forms.RadioSelect
-    )
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, required=False, widget=forms.RadioSelect,
+                            error_messages=UNKNOWN_CHOICE)
+    age_band = forms.ChoiceField(label=_("Usia"), choices=AgeBand.choices, required=False, widget=forms.RadioSelect,
+                                 error_messages=UNKNOWN_CHOICE)
+    education = forms.ChoiceField(label=_("Pendidikan terakhir"), choices=Education.choices, required=False,
+                                  widget=forms.RadioSelect, error_messages=UNKNOWN_CHOICE)
+    occupation = forms.ChoiceField(label=_("Pekerjaan"), choices=Occupation.choices, required=False,
+                                   widget=forms.RadioSelect, error_messages=UNKNOWN_CHOICE)
     suggestion = forms.CharField(
         label=_("Saran untuk perbaikan layanan (opsional)"),
         required=False,
         max_length=SUGGESTION_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Jangan tulis nama, nomor telepon atau nomor identitas."),
+        error_messages={"max_length": _("Saran paling banyak %(limit_value)d karakter (sekarang %(show_value)d).")},
     )
     steered = forms.TypedChoiceField(
         label=_("Apakah ada petugas yang meminta Anda memberi jawaban tertentu atau mengawasi Anda saat mengisi?"),
@@ -75,46 +85,61 @@ class SurveyForm(forms.Form):
         required=False,
         empty_value=None,
         widget=forms.RadioSelect,
+        error_messages=UNKNOWN_CHOICE,
     )
     # Hidden from people by the stylesheet; a bot that fills every field gives itself away.
     situs_web = forms.CharField(label=_("Jangan isi kolom ini"), required=False)
 
-    def __init__(self, *args, questionnaire: Questionnaire, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.questionnaire = questionnaire
-        self.fields["service"].choices = [(s.pk, localized(s, "name")) for s in questionnaire.services]
-        for name in ("sex", "age_band", "education", "occupation", "steered"):
-            self.fields[name].error_messages["invalid_choice"] = _("Pilihan ini tidak dikenal.")
-        self.fields["suggestion"].error_messages["max_length"] = _(
-            "Saran paling banyak %(limit_value)d karakter (sekarang %(show_value)d)."
-        )
-        self._statement_fields: list[tuple[int, int, str]] = []
+    questionnaire: Questionnaire
+    statement_fields: list[tuple[int, int, str]] = []  # (version id, position, field name)
+
+    @classmethod
+    def for_questionnaire(cls, questionnaire: Questionnaire) -> type["SurveyForm"]:
+        """The form class of one questionnaire in the active language, built once per worker and language
+        (building twenty choice fields costs more than the rest of a submission's Python work)."""
+        language = get_language() or "id"
+        built = questionnaire.form_classes.get(language)
+        if built is None:
+            built = type("QuestionnaireForm", (cls,), cls._fields_for(questionnaire))
+            # The fields of a built form never change per instance (choices and messages are fixed here), so
+            # instances share them instead of deep-copying some twenty choice fields on every request.
+            built.base_fields = _SharedFields(built.base_fields)
+            questionnaire.form_classes[language] = built
+        return built
+
+    @classmethod
+    def _fields_for(cls, questionnaire: Questionnaire) -> dict:
+        service = copy.deepcopy(cls.base_fields["service"])
+        service.choices = [(s.pk, localized(s, "name")) for s in questionnaire.services]
+        attrs = {"questionnaire": questionnaire, "statement_fields": [], "service": service}
         for version in questionnaire.versions:
             labels = {int(c["value"]): localized_label(c) for c in version.scale_labels if "value" in c}
             choices = [
                 (value, labels.get(value, str(value))) for value in range(version.scale_min, version.scale_max + 1)
             ]
+            out_of_scale = _("Jawaban harus salah satu nilai skala %(min)d–%(max)d.") % {
+                "min": version.scale_min, "max": version.scale_max}
             for indicator in version.indicators.all():
                 name = statement_field_name(version.pk, indicator.position)
-                self.fields[name] = forms.TypedChoiceField(
+                attrs[name] = forms.TypedChoiceField(
                     label=localized(indicator, "statement"),
                     choices=choices,
                     coerce=int,
                     widget=forms.RadioSelect,
                     error_messages={
                         "required": _("Pilih salah satu jawaban untuk pernyataan ini."),
-                        "invalid_choice": _("Jawaban harus salah satu nilai skala %(min)d–%(max)d.")
-                        % {"min": version.scale_min, "max": version.scale_max},
+                        "invalid_choice": out_of_scale,
                     },
                 )
-                self._statement_fields.append((version.pk, indicator.position, name))
+                attrs["statement_fields"].append((version.pk, indicator.position, name))
         for item in questionnaire.extra_items:
-            self.fields[f"x{item.pk}"] = self._extra_field(item)
+            attrs[f"x{item.pk}"] = cls._extra_field(item)
+        return attrs
 
     @staticmethod
     def _extra_field(item: ExtraItem) -> forms.Field:
         label = localized(item, "prompt")
-        messages = {"required": _("Pertanyaan ini wajib dijawab."), "invalid_choice": _("Pilihan ini tidak dikenal.")}
+        messages = {"required": _("Pertanyaan ini wajib dijawab."), **UNKNOWN_CHOICE}
         if item.kind == ExtraItem.Kind.CHOICE:
             return forms.ChoiceField(
                 label=label, required=item.required, widget=forms.RadioSelect, error_messages=messages,
@@ -158,7 +183,7 @@ class SurveyForm(forms.Form):
     # ------------------------------------------------------------------ typed results
     def answers(self) -> dict[int, dict[int, int]]:
         result: dict[int, dict[int, int]] = {}
-        for version_id, position, name in self._statement_fields:
+        for version_id, position, name in self.statement_fields:
             result.setdefault(version_id, {})[position] = self.cleaned_data[name]
         return result
 

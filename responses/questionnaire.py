@@ -6,12 +6,13 @@ enabled and which period is open are read fresh on every request, in one query, 
 disabled poster takes effect at once.
 """
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, Subquery
+from django.db import connection
+from django.db.models import Prefetch, Q
 
-from surveys.models import AccessPoint, ExtraItem, Indicator, InstrumentVersion, Period, UnitService
+from surveys.models import AccessPoint, ExtraItem, Indicator, InstrumentVersion, Period, Unit, UnitService
 
 _MAX_ENTRIES = 5000
 _cache: dict[tuple[int, int], tuple[float, "Questionnaire"]] = {}
@@ -24,22 +25,32 @@ class Questionnaire:
     versions: list[InstrumentVersion]  # each with .instrument and a prefetched .indicators
     services: list[UnitService]
     extra_items: list[ExtraItem]
-
-
-def _open_period_id():
-    return Subquery(Period.objects.open().order_by("-starts_on").values("pk")[:1])
+    # Built form classes per language (responses.forms.SurveyForm.for_questionnaire).
+    form_classes: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def _live_access_points():
     return AccessPoint.objects.filter(enabled=True, unit__active=True)
 
 
+# Runs on every form request (the bench's hot path): one fixed statement instead of an ORM query built and
+# compiled each time. Portable SQL, so the embedded SQLite mode runs it too.
+_LOOKUP_SQL = """
+SELECT ap.id, (SELECT p.id FROM {period} p WHERE p.status = %s ORDER BY p.starts_on DESC LIMIT 1)
+FROM {access_point} ap JOIN {unit} u ON u.id = ap.unit_id
+WHERE ap.token = %s AND ap.enabled = %s AND u.active = %s
+"""
+
+
 def lookup(token: str) -> tuple[int, int | None] | None:
     """(access point id, open period id or None) for an enabled access point; None when unknown/disabled."""
-    row = _live_access_points().filter(token=token).annotate(open_period=_open_period_id()).values_list(
-        "pk", "open_period"
-    ).first()
-    return row
+    sql = _LOOKUP_SQL.format(
+        period=Period._meta.db_table, access_point=AccessPoint._meta.db_table, unit=Unit._meta.db_table
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Period.Status.OPEN.value, token, True, True])
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def enabled_access_point(token: str) -> AccessPoint | None:

@@ -65,11 +65,11 @@ def public_form(request, token):
     now = timezone.now()
     if request.method == "GET":
         initial = {"service": access_point.default_service_id} if access_point.default_service_id else {}
-        form = SurveyForm(initial=initial, questionnaire=questionnaire)
+        form = SurveyForm.for_questionnaire(questionnaire)(initial=initial)
         return _render_form(request, form=form, access_point=access_point,
                             form_token=tokens.issue(access_point_id=access_point.pk, now=now))
 
-    form = SurveyForm(request.POST, questionnaire=questionnaire)
+    form = SurveyForm.for_questionnaire(questionnaire)(request.POST)
     if form.honeypot_filled():
         logger.info("Honeypot filled at access point %s; nothing stored", access_point.pk)
         return _thanks_redirect(access_point)
