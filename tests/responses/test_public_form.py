@@ -190,3 +190,19 @@ def test_not_yet_open_period_says_when_it_opens(client, survey):
     Period.objects.create(name="Triwulan I 2027", starts_on=date(2027, 1, 1), ends_on=date(2027, 3, 31))
     html = client.get(survey.url).content.decode()
     assert "Triwulan I 2027" in html and "1 Januari 2027" in html
+
+
+def test_english_pages_are_complete(client, survey, fill):
+    client.cookies["django_language"] = "en"
+    html = client.get(survey.url).content.decode()
+    for text in ("The service you have just received", "About you (optional)", "Send answers",
+                 "Did an officer ask you to give particular answers", "No name and no phone number"):
+        assert text in html
+    data = fill()
+    del data[f"q{survey.spak.pk}_1"]
+    refused = client.post(survey.url, data).content.decode()
+    assert "Choose one answer for this statement." in refused and "1 answer needs correcting" in refused
+    client.post(survey.url, fill())
+    thanks = client.get(survey.thanks_url).content.decode()
+    assert "We have received your answers for Lapas Kelas I Semarang." in thanks
+    assert "Anti-Corruption Perception Index (IPAK)" in thanks
