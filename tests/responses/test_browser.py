@@ -58,7 +58,7 @@ def _assert_stored(survey):
 @pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
 def test_respondent_fills_and_submits_on_a_phone(browser, live_server, survey, javascript):
     context = browser.new_context(viewport=PHONE, java_script_enabled=javascript, is_mobile=True, has_touch=True,
-                                  user_agent=PHONE_UA)
+                                  user_agent=PHONE_UA, locale="id-ID")
     page = context.new_page()
     external = []
     page.on("request", lambda r: None if r.url.startswith(live_server.url) else external.append(r.url))
@@ -93,7 +93,7 @@ def test_respondent_fills_and_submits_on_a_phone(browser, live_server, survey, j
 
 
 def test_form_is_accessible_and_fits_320px(browser, live_server, survey):
-    context = browser.new_context(viewport={"width": 320, "height": 640}, bypass_csp=True)
+    context = browser.new_context(viewport={"width": 320, "height": 640}, bypass_csp=True, locale="id-ID")
     page = context.new_page()
     page.goto(live_server.url + survey.url)
     page.add_script_tag(path=str(AXE))
@@ -132,7 +132,7 @@ def test_form_is_accessible_and_fits_320px(browser, live_server, survey):
 
 def test_kiosk_returns_to_an_empty_form_by_itself(browser, live_server, survey, settings):
     settings.FORM_KIOSK_REFRESH_SECONDS = 1
-    context = browser.new_context(viewport={"width": 800, "height": 1280}, java_script_enabled=False)
+    context = browser.new_context(viewport={"width": 800, "height": 1280}, java_script_enabled=False, locale="id-ID")
     page = context.new_page()
     form_url = live_server.url + survey.kiosk_url
     page.goto(form_url)
