@@ -108,3 +108,16 @@ def test_device_class_is_coarse(agent, expected):
 def test_malformed_rate_limit_setting_fails_loudly(text):
     with pytest.raises(ImproperlyConfigured):
         Limit.parse(text)
+
+
+def test_device_cookie_is_secure_over_https(client, survey):
+    page = client.get(survey.url, secure=True)
+    assert page.cookies[COOKIE_NAME]["secure"]
+
+
+def test_disabling_an_access_point_takes_effect_at_once_despite_the_cached_form(client, survey):
+    from surveys.models import AccessPoint
+
+    assert client.get(survey.url).status_code == 200  # the worker now holds this form's definition
+    AccessPoint.objects.filter(pk=survey.counter.pk).update(enabled=False)
+    assert client.get(survey.url).status_code == 404

@@ -122,6 +122,16 @@ def test_form_is_accessible_and_fits_320px(browser, live_server, survey):
     assert sizes["smallestFont"] >= 16
     assert sizes["targets"] > 60 and sizes["smallestTarget"] >= 44
 
+    # The page with messages at faulty items passes the same checks.
+    page.evaluate("document.querySelector('main form').noValidate = true")
+    page.get_by_role("button", name="Kirim jawaban").click()
+    page.wait_for_selector("#errors")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})")
+    assert [v["id"] for v in result["violations"]] == []
+    assert page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+
+    page.goto(live_server.url + survey.url)
     page.keyboard.press("Tab")  # skip the language buttons to the first radio
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
