@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -44,13 +44,14 @@ def _insert_scoresheets(sheets: list[Scoresheet]) -> None:
     The submission's hot path: bulk_create on PostgreSQL sends a few rows as UNNEST arrays, and preparing
     twenty-seven arrays for two rows cost more CPU than the rest of the write (bench/submit).
     """
+    db = transaction.get_connection()  # the connection itself, not the per-attribute-lookup proxy
     fields = [f for f in Scoresheet._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
+    quote = db.ops.quote_name
     table, columns = quote(Scoresheet._meta.db_table), ", ".join(quote(f.column) for f in fields)
     rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(sheets))
     sql = f"INSERT INTO {table} ({columns}) VALUES {rows}"  # noqa: S608 - names from the model, values bound
-    params = [f.get_db_prep_save(getattr(sheet, f.attname), connection) for sheet in sheets for f in fields]
-    with connection.cursor() as cursor:
+    params = [f.get_db_prep_save(getattr(sheet, f.attname), db) for sheet in sheets for f in fields]
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
 
 
