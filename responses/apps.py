@@ -6,3 +6,12 @@ from django.utils.translation import gettext_lazy as _
 class ResponsesConfig(AppConfig):
     name = "responses"
     verbose_name = _("Jawaban responden")
+
+    def ready(self):
+        from django.conf import settings
+
+        from .ratelimit import Limit
+
+        # A malformed limit must stop the start, not surface as a 500 on the first respondent's submit.
+        Limit.parse(settings.FORM_RATE_LIMIT_ACCESS_POINT)
+        Limit.parse(settings.FORM_RATE_LIMIT_DEVICE)

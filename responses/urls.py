@@ -1,2 +1,9 @@
-"""Public survey form URLs."""
-urlpatterns: list = []
+"""Public survey form URLs: one address per access point (printed as a QR code)."""
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("s/<str:token>/", views.public_form, name="public_form"),
+    path("s/<str:token>/terima-kasih/", views.thanks, name="public_form_thanks"),
+]

@@ -286,3 +286,13 @@ CELERY_BEAT_SCHEDULE.update({
     },
     "reporting-freeze-closed-periods": {"task": "reporting.freeze_closed_periods", "schedule": 30 * 60.0},
 })
+
+# --- Public respondent form (responses app): token lifetime, device cookie, rate limits, kiosk.
+# Rate limits are "COUNT/SECONDS", counted per access point and per device (never per IP: carrier NAT).
+FORM_TOKEN_MAX_AGE = env.int("FORM_TOKEN_MAX_AGE", default=2 * 3600)
+FORM_DEVICE_COOKIE_AGE = env.int("FORM_DEVICE_COOKIE_AGE", default=400 * 24 * 3600)
+FORM_RATE_LIMIT_ACCESS_POINT = env.str("FORM_RATE_LIMIT_ACCESS_POINT", default="60/600")
+FORM_RATE_LIMIT_DEVICE = env.str("FORM_RATE_LIMIT_DEVICE", default="5/3600")
+FORM_KIOSK_REFRESH_SECONDS = env.int("FORM_KIOSK_REFRESH_SECONDS", default=8)
+# Seconds a worker keeps a form's definition (questions, services, extra items); openness is always fresh.
+FORM_DEFINITION_CACHE_SECONDS = env.int("FORM_DEFINITION_CACHE_SECONDS", default=60)

@@ -1,0 +1,199 @@
+"""The respondent's form, built from a Questionnaire: service, rated statements, bands, extra items."""
+import copy
+from dataclasses import dataclass
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from surveys.models import ExtraItem, localized
+
+from .models import AgeBand, Education, Occupation, Sex
+from .questionnaire import Questionnaire
+
+SUGGESTION_MAX_LENGTH = 500
+EXTRA_TEXT_MAX_LENGTH = 200
+HONEYPOT_FIELD = "situs_web"
+UNKNOWN_CHOICE = {"invalid_choice": _("Pilihan ini tidak dikenal.")}
+
+
+def localized_label(choice: dict) -> str:
+    """`label_en` of a JSON choice when the page is in English and it is filled, else `label`."""
+    if (get_language() or "id").startswith("en") and choice.get("label_en"):
+        return choice["label_en"]
+    return str(choice.get("label") or choice.get("value"))
+
+
+def statement_field_name(version_id: int, position: int) -> str:
+    return f"q{version_id}_{position}"
+
+
+class _SharedFields(dict):
+    """A fields dict whose deep copy (BaseForm.__init__ makes one per form) is a shallow one."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+@dataclass
+class Item:
+    number: int
+    statement: str
+    help_text: str
+    field: forms.BoundField
+
+
+@dataclass
+class Section:
+    title: str
+    scale_hint: str
+    items: list[Item]
+
+
+class SurveyForm(forms.Form):
+    """Every field is a labelled radio group (or a short text); answers come back as typed values."""
+
+    service = forms.TypedChoiceField(
+        label=_("Layanan yang baru saja Anda terima"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Pilih layanan yang baru saja Anda terima."),
+            "invalid_choice": _("Layanan ini tidak dikenal di unit ini. Pilih salah satu dari daftar."),
+        },
+    )
+    sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, required=False, widget=forms.RadioSelect,
+                            error_messages=UNKNOWN_CHOICE)
+    age_band = forms.ChoiceField(label=_("Usia"), choices=AgeBand.choices, required=False, widget=forms.RadioSelect,
+                                 error_messages=UNKNOWN_CHOICE)
+    education = forms.ChoiceField(label=_("Pendidikan terakhir"), choices=Education.choices, required=False,
+                                  widget=forms.RadioSelect, error_messages=UNKNOWN_CHOICE)
+    occupation = forms.ChoiceField(label=_("Pekerjaan"), choices=Occupation.choices, required=False,
+                                   widget=forms.RadioSelect, error_messages=UNKNOWN_CHOICE)
+    suggestion = forms.CharField(
+        label=_("Saran untuk perbaikan layanan (opsional)"),
+        required=False,
+        max_length=SUGGESTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Jangan tulis nama, nomor telepon atau nomor identitas."),
+        error_messages={"max_length": _("Saran paling banyak %(limit_value)d karakter (sekarang %(show_value)d).")},
+    )
+    steered = forms.TypedChoiceField(
+        label=_("Apakah ada petugas yang meminta Anda memberi jawaban tertentu atau mengawasi Anda saat mengisi?"),
+        choices=[("ya", _("Ya")), ("tidak", _("Tidak"))],
+        coerce=lambda value: value == "ya",
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        error_messages=UNKNOWN_CHOICE,
+    )
+    # Hidden from people by the stylesheet; a bot that fills every field gives itself away.
+    situs_web = forms.CharField(label=_("Jangan isi kolom ini"), required=False)
+
+    questionnaire: Questionnaire
+    statement_fields: list[tuple[int, int, str]] = []  # (version id, position, field name)
+
+    @classmethod
+    def for_questionnaire(cls, questionnaire: Questionnaire) -> type["SurveyForm"]:
+        """The form class of one questionnaire in the active language, built once per worker and language
+        (building twenty choice fields costs more than the rest of a submission's Python work)."""
+        language = get_language() or "id"
+        built = questionnaire.form_classes.get(language)
+        if built is None:
+            built = type("QuestionnaireForm", (cls,), cls._fields_for(questionnaire))
+            # The fields of a built form never change per instance (choices and messages are fixed here), so
+            # instances share them instead of deep-copying some twenty choice fields on every request.
+            built.base_fields = _SharedFields(built.base_fields)
+            questionnaire.form_classes[language] = built
+        return built
+
+    @classmethod
+    def _fields_for(cls, questionnaire: Questionnaire) -> dict:
+        service = copy.deepcopy(cls.base_fields["service"])
+        service.choices = [(s.pk, localized(s, "name")) for s in questionnaire.services]
+        attrs = {"questionnaire": questionnaire, "statement_fields": [], "service": service}
+        for version in questionnaire.versions:
+            labels = {int(c["value"]): localized_label(c) for c in version.scale_labels if "value" in c}
+            choices = [
+                (value, labels.get(value, str(value))) for value in range(version.scale_min, version.scale_max + 1)
+            ]
+            out_of_scale = _("Jawaban harus salah satu nilai skala %(min)d–%(max)d.") % {
+                "min": version.scale_min, "max": version.scale_max}
+            for indicator in version.indicators.all():
+                name = statement_field_name(version.pk, indicator.position)
+                attrs[name] = forms.TypedChoiceField(
+                    label=localized(indicator, "statement"),
+                    choices=choices,
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    error_messages={
+                        "required": _("Pilih salah satu jawaban untuk pernyataan ini."),
+                        "invalid_choice": out_of_scale,
+                    },
+                )
+                attrs["statement_fields"].append((version.pk, indicator.position, name))
+        for item in questionnaire.extra_items:
+            attrs[f"x{item.pk}"] = cls._extra_field(item)
+        return attrs
+
+    @staticmethod
+    def _extra_field(item: ExtraItem) -> forms.Field:
+        label = localized(item, "prompt")
+        messages = {"required": _("Pertanyaan ini wajib dijawab."), **UNKNOWN_CHOICE}
+        if item.kind == ExtraItem.Kind.CHOICE:
+            return forms.ChoiceField(
+                label=label, required=item.required, widget=forms.RadioSelect, error_messages=messages,
+                choices=[(str(c["value"]), localized_label(c)) for c in item.choices if "value" in c],
+            )
+        messages["max_length"] = _("Paling banyak %(limit_value)d karakter (sekarang %(show_value)d).")
+        return forms.CharField(
+            label=label, required=item.required, max_length=EXTRA_TEXT_MAX_LENGTH, error_messages=messages
+        )
+
+    # ------------------------------------------------------------------ for the template
+    def sections(self) -> list[Section]:
+        result, number = [], 0
+        for version in self.questionnaire.versions:
+            items = []
+            for indicator in version.indicators.all():
+                number += 1
+                items.append(Item(number, localized(indicator, "statement"), localized(indicator, "help_text"),
+                                  self[statement_field_name(version.pk, indicator.position)]))
+            low, high = version.scale_labels[:1], version.scale_labels[-1:]
+            hint = ""
+            if low and high:
+                hint = _("Skala %(min)d (%(low)s) sampai %(max)d (%(high)s).") % {
+                    "min": version.scale_min, "low": localized_label(low[0]),
+                    "max": version.scale_max, "high": localized_label(high[0]),
+                }
+            instrument = version.instrument
+            title = f"{localized(instrument, 'name')} ({instrument.code})"
+            result.append(Section(title, hint, items))
+        return result
+
+    def demographic_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("sex", "age_band", "education", "occupation")]
+
+    def extra_fields(self) -> list[forms.BoundField]:
+        return [self[f"x{item.pk}"] for item in self.questionnaire.extra_items]
+
+    def error_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.errors if name in self.fields]
+
+    # ------------------------------------------------------------------ typed results
+    def answers(self) -> dict[int, dict[int, int]]:
+        result: dict[int, dict[int, int]] = {}
+        for version_id, position, name in self.statement_fields:
+            result.setdefault(version_id, {})[position] = self.cleaned_data[name]
+        return result
+
+    def extra_answers(self) -> dict[str, str]:
+        answers = {}
+        for item in self.questionnaire.extra_items:
+            value = self.cleaned_data.get(f"x{item.pk}")
+            if value not in (None, ""):
+                answers[str(item.pk)] = value
+        return answers
+
+    def honeypot_filled(self) -> bool:
+        return bool(self.data.get(HONEYPOT_FIELD, "").strip())

@@ -1,0 +1,123 @@
+"""Honeypot, device cookie, rate limits per access point and per device (not per IP), and kiosk mode."""
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+
+from responses.devices import COOKIE_NAME, device_class, device_hash
+from responses.models import Response
+from responses.ratelimit import Limit
+
+from .conftest import PHONE_UA, answers_for, token_from
+
+pytestmark = pytest.mark.django_db
+
+SHARED_NAT_IP = "114.124.1.1"
+
+
+def test_filled_honeypot_is_thanked_but_not_stored(client, survey, fill):
+    page = client.post(survey.url, fill(situs_web="http://spam.example"))
+    assert page.status_code == 303 and page["Location"] == survey.thanks_url
+    assert Response.objects.count() == 0
+
+
+def test_honeypot_is_hidden_and_labelled(client, survey):
+    html = client.get(survey.url).content.decode()
+    assert '<div class="hp" aria-hidden="true">' in html and 'for="id_situs_web"' in html
+
+
+def test_same_phone_keeps_its_device_hash_and_a_new_period_changes_it(client, survey, fill):
+    client.post(survey.url, fill())
+    client.post(survey.url, fill())
+    first, second = Response.objects.order_by("pk")
+    assert first.device_hash == second.device_hash and len(first.device_hash) == 64
+    device_id = client.cookies[COOKIE_NAME].value
+    assert device_id not in first.device_hash
+    assert device_hash(device_id, period_id=survey.period.pk + 1) != first.device_hash
+
+
+def test_phone_without_cookie_still_answers_and_receives_one(survey):
+    phone = Client()
+    page = phone.get(survey.url)
+    phone.cookies.clear()
+    data = {"token": token_from(page), "service": str(survey.visit.pk), **answers_for(survey.versions)}
+    answered = phone.post(survey.url, data)
+    assert answered.status_code == 303 and COOKIE_NAME in answered.cookies
+    assert len(Response.objects.get().device_hash) == 64
+
+
+def test_device_limit_stops_one_phone_but_not_its_neighbours_on_the_same_ip(client, survey, fill, settings):
+    settings.FORM_RATE_LIMIT_DEVICE = "2/3600"
+    for _ in range(2):
+        assert client.post(survey.url, fill(), REMOTE_ADDR=SHARED_NAT_IP).status_code == 303
+    data = fill()
+    refused = client.post(survey.url, data, REMOTE_ADDR=SHARED_NAT_IP)
+    assert refused.status_code == 429
+    assert "Terlalu banyak jawaban" in refused.content.decode() and "belum disimpan" in refused.content.decode()
+    assert Response.objects.count() == 2
+
+    neighbour = Client()
+    page = neighbour.get(survey.url, REMOTE_ADDR=SHARED_NAT_IP)
+    body = {"token": token_from(page), "service": str(survey.visit.pk), **answers_for(survey.versions)}
+    assert neighbour.post(survey.url, body, REMOTE_ADDR=SHARED_NAT_IP).status_code == 303
+    assert Response.objects.count() == 3
+
+
+def test_access_point_limit_bounds_a_flood_of_fresh_devices(survey, settings):
+    settings.FORM_RATE_LIMIT_ACCESS_POINT = "3/600"
+    statuses = []
+    for _ in range(4):
+        phone = Client()
+        page = phone.get(survey.url)
+        body = {"token": token_from(page), "service": str(survey.visit.pk), **answers_for(survey.versions)}
+        statuses.append(phone.post(survey.url, body).status_code)
+    assert statuses == [303, 303, 303, 429]
+    assert Response.objects.count() == 3
+
+
+def test_kiosk_sets_no_device_cookie_stores_no_hash_and_returns_to_a_fresh_form(client, survey, settings):
+    settings.FORM_RATE_LIMIT_DEVICE = "1/3600"  # a shared tablet must not hit the per-device limit
+    for _ in range(3):
+        page = client.get(survey.kiosk_url)
+        assert COOKIE_NAME not in page.cookies and 'autocomplete="off"' in page.content.decode()
+        body = {"token": token_from(page), "service": str(survey.deposit.pk), **answers_for(survey.versions)}
+        assert client.post(survey.kiosk_url, body).status_code == 303
+    assert list(Response.objects.values_list("device_hash", "channel").distinct()) == [("", "kiosk")]
+    thanks = client.get(f"/s/{survey.kiosk.token}/terima-kasih/").content.decode()
+    assert f'<meta http-equiv="refresh" content="8;url=/s/{survey.kiosk.token}/">' in thanks
+    fresh = client.get(survey.kiosk_url).content.decode()
+    assert " checked" not in fresh  # no default service at this kiosk, no previous answers
+
+
+@pytest.mark.parametrize(
+    ("agent", "expected"),
+    [
+        (PHONE_UA, "mobile"),
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148", "mobile"),
+        ("Mozilla/5.0 (Linux; Android 12; SM-X200) AppleWebKit/537.36 Chrome/120 Safari/537.36", "tablet"),
+        ("Mozilla/5.0 (iPad; CPU OS 16_0 like Mac OS X)", "tablet"),
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120", "desktop"),
+        ("curl/8.5", "unknown"),
+        ("", "unknown"),
+    ],
+)
+def test_device_class_is_coarse(agent, expected):
+    assert device_class(agent) == expected
+
+
+@pytest.mark.parametrize("text", ["", "10", "a/b", "0/60", "5/0", "5/60/1"])
+def test_malformed_rate_limit_setting_fails_loudly(text):
+    with pytest.raises(ImproperlyConfigured):
+        Limit.parse(text)
+
+
+def test_device_cookie_is_secure_over_https(client, survey):
+    page = client.get(survey.url, secure=True)
+    assert page.cookies[COOKIE_NAME]["secure"]
+
+
+def test_disabling_an_access_point_takes_effect_at_once_despite_the_cached_form(client, survey):
+    from surveys.models import AccessPoint
+
+    assert client.get(survey.url).status_code == 200  # the worker now holds this form's definition
+    AccessPoint.objects.filter(pk=survey.counter.pk).update(enabled=False)
+    assert client.get(survey.url).status_code == 404
