@@ -54,7 +54,9 @@ def test_valid_submission_stores_response_and_scoresheets_and_thanks(
     response = Response.objects.get()
     assert (response.unit, response.access_point, response.service, response.period) == (
         survey.unit, survey.counter, survey.visit, survey.period)
-    assert response.channel == "qr" and response.status == "accepted" and response.flagged is False
+    assert response.channel == "qr" and response.status == "accepted"
+    # Submitted within a second of opening the form: kept and counted, but flagged for review.
+    assert response.flagged is True and "too_fast" in set(response.flags.values_list("rule", flat=True))
     assert (response.sex, response.age_band, response.education, response.occupation) == (
         "f", "30-39", "sma", "wiraswasta")
     assert response.steered is False and response.suggestion == "Ruang tunggu perlu kipas."
@@ -68,7 +70,7 @@ def test_valid_submission_stores_response_and_scoresheets_and_thanks(
     assert spkp.scores(8) == [3, 3, 3, 3, 3, 3, 3, 1]
     for sheet in (spak, spkp):
         assert (sheet.period, sheet.unit, sheet.service, sheet.status, sheet.flagged) == (
-            survey.period, survey.unit, survey.visit, "accepted", False)
+            survey.period, survey.unit, survey.visit, "accepted", True)
     survey.spak.refresh_from_db()
     assert survey.spak.frozen
     assert hooks.calls == [{"unit_id": survey.unit.pk, "period_id": survey.period.pk}]

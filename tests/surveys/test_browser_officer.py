@@ -49,7 +49,7 @@ def test_officer_sets_targets_and_prints_a_working_poster(org, period, live_serv
     page.wait_for_url("**/staf/")
     assert "Triwulan IV 2026" in page.content()
 
-    page.click("text=Lapas Kelas I Semarang >> nth=0")
+    page.click("nav a[href=\"/staf/upt/lapas-semarang/\"]")  # "UPT saya" in the navigation
     page.wait_for_url("**/staf/upt/lapas-semarang/")
     assert "Dibuka" in page.content() and "Populasi 2 jenis layanan belum diisi" in page.content()
     page.click("text=Isi populasi dan lihat target")
