@@ -5,14 +5,15 @@ the 25–100 index and read against the version's bands) is C or D, or when it i
 regardless. No Django, no ORM: the selectors feed it numbers read from snapshots.
 """
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
+
+from reporting.indices import Band, Scale, category_for, converted_index, round_half_up
 
 BELOW_TARGET = "below_target"
 LOW_CATEGORY = "low_category"
 WEAKEST = "weakest"
 LOW_CATEGORIES = frozenset({"C", "D"})
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -34,29 +35,10 @@ class InventoryItem:
     reasons: tuple[str, ...]
 
 
-def round2(value: Fraction) -> Decimal:
-    """Half-up to 2 decimals from an exact fraction (never through a binary float)."""
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def converted_index(mean: Fraction, *, scale_min: int, scale_max: int) -> Decimal:
-    """IK = NRR on 1–4 × 25, after mapping another scale linearly onto 1–4 (methodology section 5.4)."""
-    on_1_4 = 1 + 3 * (mean - scale_min) / Fraction(scale_max - scale_min)
-    return round2(on_1_4 * 25)
-
-
-def category_of(ik: Decimal, bands: list[dict]) -> str:
-    """The band whose [min, max] holds the rounded IK; empty when none does."""
-    for band in bands:
-        if Decimal(str(band["min"])) <= ik <= Decimal(str(band["max"])):
-            return band["code"]
-    return ""
-
-
 def target_on_scale(target_1_4: Decimal, *, scale_min: int, scale_max: int) -> Decimal:
     """A target written for a 1–4 scale, mapped onto the version's own scale (the inverse of 5.4)."""
     value = scale_min + (Fraction(target_1_4) - 1) * Fraction(scale_max - scale_min, 3)
-    return round2(value)
+    return round_half_up(value)
 
 
 def indicators_needing_action(
@@ -73,13 +55,14 @@ def indicators_needing_action(
     `target` is on the version's scale and compared with the displayed (rounded) NRR, so that an indicator
     shown as 3.60 against a 3.60 target is never listed as below it.
     """
+    scale, band_rows = Scale(scale_min, scale_max), [Band.from_dict(row) for row in bands]
     ordered = sorted(scores, key=lambda s: (s.mean, s.position))
     weakest_codes = {s.code for s in ordered[: max(weakest, 0)]}
     items = []
     for score in ordered:
-        nrr = round2(score.mean)
-        ik = converted_index(score.mean, scale_min=scale_min, scale_max=scale_max)
-        category = category_of(ik, bands)
+        nrr = round_half_up(score.mean)
+        ik = round_half_up(converted_index(score.mean, scale))
+        category = category_for(ik, band_rows)
         reasons = []
         if nrr < target:
             reasons.append(BELOW_TARGET)

@@ -9,10 +9,10 @@ from reporting.followups.inventory import (
     LOW_CATEGORY,
     WEAKEST,
     IndicatorScore,
-    converted_index,
     indicators_needing_action,
     target_on_scale,
 )
+from reporting.indices import Scale, converted_index, round_half_up
 from surveys.models import default_bands
 
 SPKP_SUMS = [17, 18, 15, 18, 20, 17, 17, 18]
@@ -91,7 +91,7 @@ def test_indicator_shown_at_target_is_not_below_it():
 
 def test_category_is_read_from_the_rounded_index():
     # NRR 3.5322 -> IK 88.305 exactly -> shown 88.31 -> category A, never "88.31 labelled B".
-    assert converted_index(Fraction(35322, 10000), scale_min=1, scale_max=4) == Decimal("88.31")
+    assert round_half_up(converted_index(Fraction(35322, 10000), Scale(1, 4))) == Decimal("88.31")
     items = indicators_needing_action([IndicatorScore("A1", 1, Fraction(35322, 10000))], target=Decimal("1"),
                                       bands=default_bands(), scale_min=1, scale_max=4, weakest=1)
     assert items[0].category == "A"
@@ -107,4 +107,4 @@ def test_default_target_is_mapped_onto_the_versions_scale(target_1_4, scale, exp
 
 def test_six_point_scale_converts_before_reading_the_band():
     # 4.5 on 1–6 -> 1 + 3·3.5/5 = 3.1 on 1–4 -> IK 77.50 (B)
-    assert converted_index(Fraction(9, 2), scale_min=1, scale_max=6) == Decimal("77.50")
+    assert round_half_up(converted_index(Fraction(9, 2), Scale(1, 6))) == Decimal("77.50")
