@@ -4,6 +4,10 @@
     Kanwil Ditjenpas DI Yogyakarta: Lapas Yogyakarta
 Users: officer_semarang, officer_surakarta, officer_yogyakarta, kanwil_jateng, kanwil_diy, pusat.
 """
+import os
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -72,3 +76,73 @@ def login(client):
         return client
 
     return _login
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _reset_celery_pools(app):
+    app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+
+
+@pytest.fixture
+def use_broker():
+    """use_broker(url): tasks go to a real broker at url (not run in-process) until the test ends."""
+    from spakspkp.celery import app
+
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+
+    def _use(url):
+        app.conf.broker_url, app.conf.task_always_eager = url, False
+        _reset_celery_pools(app)
+        return app
+
+    yield _use
+    app.conf.broker_url, app.conf.task_always_eager = saved
+    _reset_celery_pools(app)
+
+
+@pytest.fixture
+def start_celery_worker(transactional_db, settings):
+    """start_celery_worker(broker_url): a real Celery worker process on that (emptied) Redis database,
+    using this test's PostgreSQL database and MEDIA_ROOT; stopped and emptied again after the test."""
+    import redis
+    from django.db import connection
+
+    started = []
+
+    def _start(broker_url):
+        if connection.vendor != "postgresql":
+            pytest.fail("a worker test needs the PostgreSQL test database")
+        redis.Redis.from_url(broker_url).flushdb()
+        db = connection.settings_dict
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "CELERY_BROKER_URL": broker_url,
+            "EMBEDDED_TASKS": "false",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "DJANGO_SETTINGS_MODULE": "spakspkp.settings",
+        }
+        if db.get("PASSWORD"):
+            env["PGPASSWORD"] = db["PASSWORD"]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "spakspkp", "worker", "--pool=solo", "--loglevel=INFO",
+             "--without-heartbeat", "--without-mingle", "--without-gossip"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        started.append((process, broker_url))
+        return process
+
+    yield _start
+    for process, broker_url in started:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        redis.Redis.from_url(broker_url).flushdb()

@@ -71,30 +71,6 @@ BROKER_URL = "redis://127.0.0.1:6379/3"  # this feature's Redis database
 DEAD_BROKER_URL = "redis://127.0.0.1:6399/3"  # nothing listens here: a broker outage
 
 
-def _reset_pools(app):
-    app._pool = None
-    amqp = app.__dict__.get("amqp")
-    if amqp is not None:
-        amqp._producer_pool = None
-
-
-@pytest.fixture
-def use_broker():
-    """use_broker(url): tasks go to a real broker at url (not run in-process) until the test ends."""
-    from spakspkp.celery import app
-
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-
-    def _use(url):
-        app.conf.broker_url, app.conf.task_always_eager = url, False
-        _reset_pools(app)
-        return app
-
-    yield _use
-    app.conf.broker_url, app.conf.task_always_eager = saved
-    _reset_pools(app)
-
-
 @pytest.fixture
 def redis_queue():
     """The Celery queue in this feature's Redis database, emptied before and after the test."""
@@ -104,3 +80,9 @@ def redis_queue():
     client.flushdb()
     yield client
     client.flushdb()
+
+
+@pytest.fixture
+def celery_worker(start_celery_worker, redis_queue):
+    """A real Celery worker process on this feature's Redis database, using the test database."""
+    return start_celery_worker(BROKER_URL)

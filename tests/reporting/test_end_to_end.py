@@ -15,7 +15,6 @@ from responses.models import Response
 from tests.factories import make_access_point, make_period, make_target
 
 from .conftest import BROKER_URL, WORKED_SPAK, WORKED_SPKP
-from .test_tasks import celery_worker  # noqa: F401  (fixture: a worker process on the test database)
 
 PHONE = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile Safari"
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
@@ -46,7 +45,7 @@ def submit_from_a_phone(url, versions, service, spkp, spak):
 
 
 @pytest.mark.broker
-def test_form_to_worker_to_dashboard_and_a_review_decision(org, settings, use_broker, celery_worker, login):  # noqa: F811
+def test_form_to_worker_to_dashboard_and_a_review_decision(org, settings, use_broker, celery_worker, login):
     settings.RECOMPUTE_DEBOUNCE_SECONDS = 1
     cache.clear()
     questionnaire.clear_cache()

@@ -1,10 +1,6 @@
 """Recompute jobs: coalescing bursts, surviving a broker outage, beat jobs, and a real worker against Redis."""
-import os
-import subprocess
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -17,8 +13,6 @@ from reporting.tasks import freeze_closed_periods, queue_unit_recompute, recompu
 from surveys.models import Period
 
 from .conftest import BROKER_URL, DEAD_BROKER_URL, WORKED_SPAK, WORKED_SPKP, make_response
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def unit_spkp(unit):
@@ -88,33 +82,6 @@ def test_beat_schedule_names_registered_tasks():
     scheduled = {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"reporting.recompute_open_periods", "reporting.freeze_closed_periods"} <= scheduled
     assert scheduled <= set(app.tasks)
-
-
-@pytest.fixture
-def celery_worker(transactional_db, redis_queue):
-    """A real Celery worker process on this feature's Redis database, using the test database."""
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "CELERY_BROKER_URL": BROKER_URL,
-        "EMBEDDED_TASKS": "false",
-        "DJANGO_SETTINGS_MODULE": "spakspkp.settings",
-    }
-    if db.get("PASSWORD"):
-        env["PGPASSWORD"] = db["PASSWORD"]
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "spakspkp", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-heartbeat", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    yield worker
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
 
 
 @pytest.mark.broker

@@ -1,10 +1,6 @@
 """With a real Redis broker and Celery worker: the request returns at once, the worker builds the file."""
-import os
-import subprocess
-import sys
 import time
 from io import BytesIO
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -12,60 +8,14 @@ from django.db import connection
 
 from reporting.models import ExportJob
 
-ROOT = Path(__file__).resolve().parents[3]
 BROKER_URL = "redis://127.0.0.1:6379/4"  # this feature's Redis database
 
 
-def _reset_pools(app):
-    app._pool = None
-    amqp = app.__dict__.get("amqp")
-    if amqp is not None:
-        amqp._producer_pool = None
-
-
 @pytest.fixture
-def broker():
-    """Tasks go to Redis (not run in-process) until the test ends; the queue starts and ends empty."""
-    import redis
-
-    from spakspkp.celery import app
-
-    client = redis.Redis.from_url(BROKER_URL)
-    client.flushdb()
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-    app.conf.broker_url, app.conf.task_always_eager = BROKER_URL, False
-    _reset_pools(app)
-    yield client
-    app.conf.broker_url, app.conf.task_always_eager = saved
-    _reset_pools(app)
-    client.flushdb()
-
-
-@pytest.fixture
-def worker(transactional_db, broker, settings):
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "CELERY_BROKER_URL": BROKER_URL,
-        "EMBEDDED_TASKS": "false",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "DJANGO_SETTINGS_MODULE": "spakspkp.settings",
-    }
-    if db.get("PASSWORD"):
-        env["PGPASSWORD"] = db["PASSWORD"]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "spakspkp", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-heartbeat", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    yield process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def worker(use_broker, start_celery_worker):
+    """Requests go to Redis (not run in-process); a real worker builds the files."""
+    use_broker(BROKER_URL)
+    return start_celery_worker(BROKER_URL)
 
 
 @pytest.mark.broker
