@@ -322,3 +322,24 @@ def test_officer_removes_wrong_evidence_and_the_file_goes_too(org, plan, login, 
         assert login(org.officer_semarang).post(url).status_code == 302
     assert not Evidence.objects.exists()
     assert not stored.exists()
+
+
+# --------------------------------------------------------------------------- the partials on other pages
+def test_officer_home_and_unit_page_show_the_period_checklist(org, periods, results, login):
+    client = login(org.officer_semarang)
+    for url in ("/staf/", "/staf/upt/lapas-semarang/"):
+        html = client.get(url).content.decode()
+        assert "Daftar periksa periode: Triwulan IV 2026" in html and 'data-check="targets"' in html
+    # Kanwil staff see a unit's checklist on its page, not on their own home.
+    kanwil = login(org.kanwil_jateng)
+    assert 'data-check="targets"' not in kanwil.get("/staf/").content.decode()
+    assert 'data-check="targets"' in kanwil.get("/staf/upt/lapas-semarang/").content.decode()
+
+
+def test_unit_dashboard_shows_how_planned_indicators_moved(org, periods, results, login):
+    from .test_selectors import plan
+
+    plan(org, periods, "SPKP3")
+    make_snapshot(org.semarang, periods.q4, periods.spkp, [17, 18, 18, 18, 20, 17, 17, 18], final=False)
+    html = login(org.officer_semarang).get(f"/staf/dasbor/upt/lapas-semarang/?periode={periods.q4.pk}").content.decode()
+    assert 'data-indicator="SPKP3"' in html and "+0,60" in html
