@@ -4,9 +4,10 @@ Flags never change or delete answers; they only mark a Response (and its Scoresh
 and keep the evidence a reviewer needs. Thresholds live on the instrument version (minimum plausible
 time per item) or in settings (VALIDITY_*), never in this module.
 
-Cheap rules run inside the submit transaction through `flag_new_response`; burst detection also runs
-there for the submission's own access point and, because concurrent submissions cannot see each
-other's uncommitted rows, again in a periodic job (`detect_bursts`, see responses/tasks.py).
+Cheap rules run inside the submit transaction through `flag_new_response`, including a one-query burst
+check for the submission's own access point; because concurrent submissions cannot see each other's
+uncommitted rows, and to refresh the evidence of whole runs, bursts are also found by a periodic job
+(`detect_bursts`, see responses/tasks.py).
 """
 import logging
 from collections import defaultdict
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -28,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 Rule = Flag.Rule
 SCORE_FIELDS = [f"score_{i}" for i in range(1, MAX_INDICATORS + 1)]
+EVIDENCE_MAX_IDS = 100  # a flag's evidence names at most this many members of a burst (with the full count)
 
 
 @dataclass(frozen=True)
@@ -221,11 +224,44 @@ def flag_new_response(response: Response, *, now: datetime | None = None) -> lis
     if flags:
         mark_flagged([response.pk])
         response.flagged = True
-    detect_bursts(access_point_ids=[response.access_point_id],
-                  since=response.created_at, until=response.created_at, now=now)
-    if Flag.objects.filter(response=response, rule=Rule.BURST).exists():
+    if detect_burst_at_store_time(response, sheets, now=now):
         response.flagged = True
     return list(response.flags.all())
+
+
+def detect_burst_at_store_time(response: Response, sheets: list[Scoresheet], *, now: datetime) -> bool:
+    """The burst rule for one new response, cheaply: the database counts the responses at the same access
+    point in the window ending now whose every scoresheet is identical. Members without a burst flag are
+    flagged; the periodic `detect_bursts` job refreshes the evidence of whole runs and catches concurrent
+    submissions. Costs one indexed query per submission however busy the counter (no per-run rewrites).
+    """
+    window = timedelta(minutes=settings.VALIDITY_BURST_WINDOW_MINUTES)
+    same = Response.objects.filter(access_point_id=response.access_point_id,
+                                   created_at__gte=response.created_at - window,
+                                   created_at__lte=response.created_at)
+    for sheet in sheets:
+        identical = Scoresheet.objects.filter(version_id=sheet.version_id,
+                                              **{f: getattr(sheet, f) for f in SCORE_FIELDS})
+        same = same.filter(pk__in=identical.values("response_id"))
+    run = same.aggregate(n=Count("pk"), first=Min("created_at"), last=Max("created_at"))
+    if run["n"] <= settings.VALIDITY_BURST_MAX_IDENTICAL:
+        return False
+    already = Flag.objects.filter(rule=Rule.BURST).values("response_id")
+    unflagged = list(same.exclude(pk__in=already).values_list("pk", flat=True))
+    evidence = {
+        "access_point_id": response.access_point_id,
+        "window_minutes": settings.VALIDITY_BURST_WINDOW_MINUTES,
+        "count": run["n"],
+        "responses": list(same.order_by("pk").values_list("pk", flat=True)[:EVIDENCE_MAX_IDS]),
+        "first": run["first"].isoformat(),
+        "last": run["last"].isoformat(),
+        "vector": [{"version_id": v, "scores": [x for x in scores if x is not None]}
+                   for v, scores in answer_vector(sheets)],
+    }
+    Flag.objects.bulk_create([Flag(response_id=pk, rule=Rule.BURST, evidence=evidence, created_at=now)
+                              for pk in sorted(unflagged)], ignore_conflicts=True)
+    mark_flagged(unflagged)
+    return True
 
 
 def _ref(response: Response) -> dict:
