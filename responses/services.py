@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 # Versions this worker has seen frozen; freezing is one-way, so the UPDATE is skipped once known.
 _frozen_versions: set[int] = set()
+_version_cache: dict[int, InstrumentVersion] = {}
 
 
 class InvalidAnswers(ValueError):
@@ -55,9 +56,19 @@ def _insert_scoresheets(sheets: list[Scoresheet]) -> None:
         cursor.execute(sql, params)
 
 
+def _versions(answers: dict[int, dict[int, int]]) -> dict[int, InstrumentVersion]:
+    """The answered versions (rules read their instrument and minimum time), cached per worker: a
+    version's rules-relevant fields do not change once it has responses."""
+    missing = [pk for pk in answers if pk not in _version_cache]
+    if missing:
+        _version_cache.update(InstrumentVersion.objects.in_bulk(missing))
+    return {pk: _version_cache[pk] for pk in answers}
+
+
 def forget_frozen_versions() -> None:
     """For tests that roll back the transactions which froze versions."""
     _frozen_versions.clear()
+    _version_cache.clear()
 
 
 def _after_commit(*, unit_id: int, period_id: int, version_ids: set[int]) -> None:
@@ -110,17 +121,23 @@ def submit_response(
                 sex=sex, age_band=age_band, education=education, occupation=occupation, steered=steered,
                 suggestion=suggestion, extra_answers=extra_answers or {},
             )
-            _insert_scoresheets([
+            versions = _versions(answers)
+            sheets = [
                 Scoresheet(
-                    response=response, version_id=version_id, period=period, unit_id=access_point.unit_id,
+                    response=response, version=versions[version_id], period=period, unit_id=access_point.unit_id,
                     service=service, status=response.status, flagged=False,
                     **{f"score_{position}": score for position, score in scores.items()},
                 )
                 for version_id, scores in answers.items()
-            ])
+            ]
+            # Flags first, the scoresheets last: their INSERT locks the unit's running totals (reporting)
+            # until commit, so nothing slow may run after it.
+            flag_new_response(response, now=now, sheets=sheets)
+            for sheet in sheets:
+                sheet.flagged = response.flagged
             if not _frozen_versions.issuperset(answers):
                 InstrumentVersion.objects.filter(pk__in=list(answers), frozen=False).update(frozen=True)
-            flag_new_response(response, now=now)  # stores flags and marks response and scoresheets flagged
+            _insert_scoresheets(sheets)
             unit_id, period_id, version_ids = access_point.unit_id, period.pk, set(answers)
             transaction.on_commit(lambda: _after_commit(unit_id=unit_id, period_id=period_id, version_ids=version_ids))
     except IntegrityError:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -186,14 +186,19 @@ def _store(response: Response, findings: list[Finding], now: datetime) -> list[F
 
 
 @transaction.atomic
-def flag_new_response(response: Response, *, now: datetime | None = None) -> list[Flag]:
-    """Runs every store-time rule on a just-created Response (its Scoresheets already saved).
+def flag_new_response(response: Response, *, now: datetime | None = None,
+                      sheets: list[Scoresheet] | None = None) -> list[Flag]:
+    """Runs every store-time rule on a just-created Response; returns its flags and sets `response.flagged`.
 
-    Called by the submit service inside its transaction. Returns the response's flags. A repeat device
-    also flags the earlier response(s) it repeats, so the first of an officer's series is caught too.
+    Called by the submit service inside its transaction with the response's Scoresheets not yet inserted
+    (`sheets`, each with its `version` set), so the running totals that their INSERT locks are held only to
+    the commit; the caller then inserts them with `flagged` copied from the response. Without `sheets` the
+    saved ones are read. A repeat device also flags the earlier response(s) it repeats, so the first of an
+    officer's series is caught too.
     """
     now = now or timezone.now()
-    sheets = list(response.scoresheets.select_related("version"))
+    if sheets is None:
+        sheets = list(response.scoresheets.select_related("version"))
     findings = [
         f for f in (
             check_too_fast(response, sheets),
@@ -236,25 +241,28 @@ def detect_burst_at_store_time(response: Response, sheets: list[Scoresheet], *, 
     submissions. Costs one indexed query per submission however busy the counter (no per-run rewrites).
     """
     window = timedelta(minutes=settings.VALIDITY_BURST_WINDOW_MINUTES)
-    same = Response.objects.filter(access_point_id=response.access_point_id,
-                                   created_at__gte=response.created_at - window,
-                                   created_at__lte=response.created_at)
+    # Start from the (access_point, created_at) index; scores are compared only on those rows.
+    recent = Response.objects.filter(access_point_id=response.access_point_id,
+                                     created_at__gte=response.created_at - window,
+                                     created_at__lte=response.created_at).exclude(pk=response.pk)
+    others = recent
     for sheet in sheets:
-        identical = Scoresheet.objects.filter(version_id=sheet.version_id,
+        identical = Scoresheet.objects.filter(response__in=recent, version_id=sheet.version_id,
                                               **{f: getattr(sheet, f) for f in SCORE_FIELDS})
-        same = same.filter(pk__in=identical.values("response_id"))
-    run = same.aggregate(n=Count("pk"), first=Min("created_at"), last=Max("created_at"))
-    if run["n"] <= settings.VALIDITY_BURST_MAX_IDENTICAL:
+        others = others.filter(pk__in=identical.values("response_id"))
+    run = others.aggregate(n=Count("pk"), first=Min("created_at"))
+    if run["n"] + 1 <= settings.VALIDITY_BURST_MAX_IDENTICAL:  # + 1: this response
         return False
     already = Flag.objects.filter(rule=Rule.BURST).values("response_id")
-    unflagged = list(same.exclude(pk__in=already).values_list("pk", flat=True))
+    unflagged = [*others.exclude(pk__in=already).values_list("pk", flat=True), response.pk]
+    members = [*others.order_by("pk").values_list("pk", flat=True)[:EVIDENCE_MAX_IDS - 1], response.pk]
     evidence = {
         "access_point_id": response.access_point_id,
         "window_minutes": settings.VALIDITY_BURST_WINDOW_MINUTES,
-        "count": run["n"],
-        "responses": list(same.order_by("pk").values_list("pk", flat=True)[:EVIDENCE_MAX_IDS]),
-        "first": run["first"].isoformat(),
-        "last": run["last"].isoformat(),
+        "count": run["n"] + 1,
+        "responses": sorted(members),
+        "first": min(run["first"], response.created_at).isoformat(),
+        "last": response.created_at.isoformat(),
         "vector": [{"version_id": v, "scores": [x for x in scores if x is not None]}
                    for v, scores in answer_vector(sheets)],
     }
