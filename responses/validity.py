@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Min
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -241,27 +241,26 @@ def detect_burst_at_store_time(response: Response, sheets: list[Scoresheet], *, 
     submissions. Costs one indexed query per submission however busy the counter (no per-run rewrites).
     """
     window = timedelta(minutes=settings.VALIDITY_BURST_WINDOW_MINUTES)
-    # Start from the (access_point, created_at) index; scores are compared only on those rows.
-    recent = Response.objects.filter(access_point_id=response.access_point_id,
+    # One query: the access point's responses in the window (its index), joined once per scoresheet of
+    # this response on (response, version) with every score equal; whether each already has a burst flag.
+    others = Response.objects.filter(access_point_id=response.access_point_id,
                                      created_at__gte=response.created_at - window,
                                      created_at__lte=response.created_at).exclude(pk=response.pk)
-    others = recent
     for sheet in sheets:
-        identical = Scoresheet.objects.filter(response__in=recent, version_id=sheet.version_id,
-                                              **{f: getattr(sheet, f) for f in SCORE_FIELDS})
-        others = others.filter(pk__in=identical.values("response_id"))
-    run = others.aggregate(n=Count("pk"), first=Min("created_at"))
-    if run["n"] + 1 <= settings.VALIDITY_BURST_MAX_IDENTICAL:  # + 1: this response
+        others = others.filter(**{"scoresheets__version_id": sheet.version_id},
+                               **{f"scoresheets__{f}": getattr(sheet, f) for f in SCORE_FIELDS})
+    rows = list(others.annotate(has_flag=Exists(Flag.objects.filter(response=OuterRef("pk"), rule=Rule.BURST)))
+                .order_by("pk").values_list("pk", "created_at", "has_flag"))
+    if len(rows) + 1 <= settings.VALIDITY_BURST_MAX_IDENTICAL:  # + 1: this response
         return False
-    already = Flag.objects.filter(rule=Rule.BURST).values("response_id")
-    unflagged = [*others.exclude(pk__in=already).values_list("pk", flat=True), response.pk]
-    members = [*others.order_by("pk").values_list("pk", flat=True)[:EVIDENCE_MAX_IDS - 1], response.pk]
+    unflagged = [pk for pk, _, has_flag in rows if not has_flag] + [response.pk]
+    members = [pk for pk, _, _ in rows[: EVIDENCE_MAX_IDS - 1]] + [response.pk]
     evidence = {
         "access_point_id": response.access_point_id,
         "window_minutes": settings.VALIDITY_BURST_WINDOW_MINUTES,
-        "count": run["n"] + 1,
+        "count": len(rows) + 1,
         "responses": sorted(members),
-        "first": min(run["first"], response.created_at).isoformat(),
+        "first": min([at for _, at, _ in rows] + [response.created_at]).isoformat(),
         "last": response.created_at.isoformat(),
         "vector": [{"version_id": v, "scores": [x for x in scores if x is not None]}
                    for v, scores in answer_vector(sheets)],
