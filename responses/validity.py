@@ -247,8 +247,9 @@ def detect_burst_at_store_time(response: Response, sheets: list[Scoresheet], *, 
                                      created_at__gte=response.created_at - window,
                                      created_at__lte=response.created_at).exclude(pk=response.pk)
     for sheet in sheets:
-        others = others.filter(**{"scoresheets__version_id": sheet.version_id},
-                               **{f"scoresheets__{f}": getattr(sheet, f) for f in SCORE_FIELDS})
+        # Same version means the same items (every item is required), so the answered columns suffice.
+        scores = {f"scoresheets__{f}": v for f in SCORE_FIELDS if (v := getattr(sheet, f)) is not None}
+        others = others.filter(scoresheets__version_id=sheet.version_id, **scores)
     rows = list(others.annotate(has_flag=Exists(Flag.objects.filter(response=OuterRef("pk"), rule=Rule.BURST)))
                 .order_by("pk").values_list("pk", "created_at", "has_flag"))
     if len(rows) + 1 <= settings.VALIDITY_BURST_MAX_IDENTICAL:  # + 1: this response
