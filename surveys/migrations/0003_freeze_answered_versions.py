@@ -105,7 +105,7 @@ def _run(schema_editor, postgres: str, sqlite: list[str]) -> None:
         for statement in sqlite:
             schema_editor.execute(statement)
     else:  # pragma: no cover - the product supports PostgreSQL, and SQLite for the embedded demo
-        raise NotImplementedError(f"no freezing triggers for database vendor {vendor!r}")
+        raise RuntimeError(f"SPAK-SPKP runs on PostgreSQL (or SQLite for the demo), not on {vendor!r}")
 
 
 def create_triggers(apps, schema_editor):
