@@ -95,6 +95,9 @@ class Response(models.Model):
     extra_answers = models.JSONField(default=dict, blank=True)  # {str(ExtraItem.pk): value}
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACCEPTED)
     flagged = models.BooleanField(default=False)  # has at least one validity Flag
+    # Digest of every score of every version (responses.validity.answers_digest): identical answer sets
+    # share it, so the burst rule is one index range per submission. Empty on rows stored without it.
+    answers_digest = models.CharField(max_length=32, blank=True, editable=False)
 
     objects = ResponseQuerySet.as_manager()
 
@@ -103,6 +106,7 @@ class Response(models.Model):
             models.Index(fields=["period", "unit"]),
             models.Index(fields=["access_point", "created_at"]),
             models.Index(fields=["unit", "device_hash", "created_at"]),
+            models.Index(fields=["access_point", "answers_digest", "created_at"]),
         ]
         verbose_name = _("jawaban")
         verbose_name_plural = _("jawaban")

@@ -11,7 +11,7 @@ from django.utils.module_loading import import_string
 from surveys.models import AccessPoint, InstrumentVersion, Period, UnitService
 
 from .models import Response, Scoresheet
-from .validity import flag_new_response
+from .validity import answers_digest, flag_new_response
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +120,7 @@ def submit_response(
                 completion_seconds=completion_seconds, device_hash=device_hash, device_class=device_class,
                 sex=sex, age_band=age_band, education=education, occupation=occupation, steered=steered,
                 suggestion=suggestion, extra_answers=extra_answers or {},
+                answers_digest=answers_digest(answers),
             )
             versions = _versions(answers)
             sheets = [

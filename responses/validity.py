@@ -9,6 +9,7 @@ check for the submission's own access point; because concurrent submissions cann
 uncommitted rows, and to refresh the evidence of whole runs, bursts are also found by a periodic job
 (`detect_bursts`, see responses/tasks.py).
 """
+import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -56,6 +57,13 @@ def item_count(sheet: Scoresheet) -> int:
 
 def answer_values(sheets: list[Scoresheet]) -> list[int]:
     return [v for sheet in sheets for v in (getattr(sheet, f) for f in SCORE_FIELDS) if v is not None]
+
+
+def answers_digest(answers: dict[int, dict[int, int]]) -> str:
+    """A short digest of a whole answer set ({version id: {position: score}}); equal sets, equal digests."""
+    text = ";".join(f"{v}:" + ",".join(f"{p}={s}" for p, s in sorted(scores.items()))
+                    for v, scores in sorted(answers.items()))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def answer_vector(sheets) -> tuple:
@@ -246,10 +254,13 @@ def detect_burst_at_store_time(response: Response, sheets: list[Scoresheet], *, 
     others = Response.objects.filter(access_point_id=response.access_point_id,
                                      created_at__gte=response.created_at - window,
                                      created_at__lte=response.created_at).exclude(pk=response.pk)
-    for sheet in sheets:
-        # Same version means the same items (every item is required), so the answered columns suffice.
-        scores = {f"scoresheets__{f}": v for f in SCORE_FIELDS if (v := getattr(sheet, f)) is not None}
-        others = others.filter(scoresheets__version_id=sheet.version_id, **scores)
+    if response.answers_digest:  # the submit path: one range of the (access point, digest, time) index
+        others = others.filter(answers_digest=response.answers_digest)
+    else:  # rows stored without a digest: compare the scoresheets themselves
+        for sheet in sheets:
+            # Same version means the same items (every item is required), so the answered columns suffice.
+            scores = {f"scoresheets__{f}": v for f in SCORE_FIELDS if (v := getattr(sheet, f)) is not None}
+            others = others.filter(scoresheets__version_id=sheet.version_id, **scores)
     rows = list(others.annotate(has_flag=Exists(Flag.objects.filter(response=OuterRef("pk"), rule=Rule.BURST)))
                 .order_by("pk").values_list("pk", "created_at", "has_flag"))
     if len(rows) + 1 <= settings.VALIDITY_BURST_MAX_IDENTICAL:  # + 1: this response

@@ -5,7 +5,6 @@ import threading
 import uuid
 from datetime import timedelta
 
-import kombu.pools
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -13,7 +12,6 @@ from django.utils import timezone
 from responses import tokens
 from responses.models import Response, Scoresheet
 from responses.services import InvalidAnswers, submit_response
-from spakspkp.celery import app as celery_app
 
 from .conftest import PHONE_UA, answers_for, token_from
 
@@ -142,25 +140,14 @@ def test_service_refuses_incomplete_or_out_of_scale_answers_and_stores_nothing(s
 
 
 @pytest.fixture
-def broker_down(settings):
+def broker_down(settings, use_broker):
     """A broker nobody listens on, and Celery really publishing (not running tasks in-process)."""
-    url = "redis://127.0.0.1:1/0"
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = url
     settings.RECOMPUTE_HOOK = "tests.responses.hooks.queue_recompute_task"
-    saved = {k: celery_app.conf[k] for k in ("task_always_eager", "broker_url", "broker_connection_max_retries")}
-    celery_app.conf.update(task_always_eager=False, broker_url=url, broker_connection_max_retries=1)
-    _reset_broker_pools()
+    app = use_broker("redis://127.0.0.1:1/0")
+    saved = app.conf.broker_connection_max_retries
+    app.conf.broker_connection_max_retries = 1
     yield
-    celery_app.conf.update(saved)
-    _reset_broker_pools()
-
-
-def _reset_broker_pools():
-    """Celery keeps its connection and producer pools; rebuild them for the broker now configured."""
-    kombu.pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    app.conf.broker_connection_max_retries = saved
 
 
 @pytest.mark.django_db
