@@ -97,7 +97,7 @@ class Response(models.Model):
     flagged = models.BooleanField(default=False)  # has at least one validity Flag
     # Digest of every score of every version (responses.validity.answers_digest): identical answer sets
     # share it, so the burst rule is one index range per submission. Empty on rows stored without it.
-    answers_digest = models.CharField(max_length=32, blank=True, editable=False)
+    answers_digest = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
 
     objects = ResponseQuerySet.as_manager()
 
