@@ -9,10 +9,11 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Prefetch, Q
 
 from surveys.models import AccessPoint, ExtraItem, Indicator, InstrumentVersion, Period, Unit, UnitService
+
+from . import statements
 
 _MAX_ENTRIES = 5000
 _cache: dict[tuple[int, int], tuple[float, "Questionnaire"]] = {}
@@ -47,10 +48,8 @@ def lookup(token: str) -> tuple[int, int | None] | None:
     sql = _LOOKUP_SQL.format(
         period=Period._meta.db_table, access_point=AccessPoint._meta.db_table, unit=Unit._meta.db_table
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Period.Status.OPEN.value, token, True, True])
-        row = cursor.fetchone()
-    return (row[0], row[1]) if row else None
+    rows = statements.run(sql, [Period.Status.OPEN.value, token, True, True])
+    return (rows[0][0], rows[0][1]) if rows else None
 
 
 def enabled_access_point(token: str) -> AccessPoint | None:

@@ -1,15 +1,21 @@
-"""Submission rate limits per access point and per device, counted in Django's cache (never per IP).
+"""Submission rate limits per access point and per device (never per IP), counted with the `limits` library.
 
 Many Indonesian mobile users share one public IP through carrier NAT, so an IP limit would lock out a
 whole waiting room; the access point bounds a flood at one poster or kiosk, the device id bounds one phone.
-Fixed windows: a counter per (scope, window number) that expires with its window.
+Fixed windows: one counter per (scope, window) that expires with its window. In production the counters
+live in Redis (FORM_RATE_LIMIT_STORAGE_URL, by default the Redis cache), one atomic round trip per limit and
+shared by every web process; in the embedded mode they live in the process's memory.
 """
+import logging
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from limits import RateLimitItemPerSecond
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,23 +34,38 @@ class Limit:
             raise ImproperlyConfigured(f"Rate limit {text!r} must be positive.")
         return cls(count, seconds)
 
+    def item(self) -> RateLimitItemPerSecond:
+        return RateLimitItemPerSecond(self.count, self.seconds)
 
-def _hit(scope: str, limit: Limit, now: datetime) -> bool:
-    """Counts one submission; True while the window's count stays within the limit."""
-    window = int(now.timestamp()) // limit.seconds
-    key = f"responses:rl:{scope}:{limit.seconds}:{window}"
-    cache.add(key, 0, timeout=limit.seconds + 5)
+
+_limiters: dict[str, FixedWindowRateLimiter] = {}
+
+
+def _limiter() -> FixedWindowRateLimiter:
+    """The limiter on the configured storage (one per storage URL and process; connections are pooled)."""
+    url = settings.FORM_RATE_LIMIT_STORAGE_URL
+    if url not in _limiters:
+        _limiters[url] = FixedWindowRateLimiter(storage_from_string(url))
+    return _limiters[url]
+
+
+def reset() -> None:
+    """Forgets every count (tests; an operator lifting a limit early)."""
+    _limiter().storage.reset()
+
+
+def allow_submission(*, access_point_id: int, device_hash: str) -> bool:
+    """Counts this submission against its access point and (when known) its device; False when over.
+
+    If the counters cannot be reached the submission is allowed and the outage logged: answers matter more
+    than flood protection, and the validity rules still flag what a flood leaves behind.
+    """
+    limiter = _limiter()
     try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, timeout=limit.seconds + 5)
-        count = 1
-    return count <= limit.count
-
-
-def allow_submission(*, access_point_id: int, device_hash: str, now: datetime) -> bool:
-    """Counts this submission against its access point and (when known) its device; False when over."""
-    allowed = _hit(f"ap:{access_point_id}", Limit.parse(settings.FORM_RATE_LIMIT_ACCESS_POINT), now)
-    if device_hash:
-        allowed = _hit(f"dev:{device_hash}", Limit.parse(settings.FORM_RATE_LIMIT_DEVICE), now) and allowed
+        allowed = limiter.hit(Limit.parse(settings.FORM_RATE_LIMIT_ACCESS_POINT).item(), "ap", str(access_point_id))
+        if device_hash:
+            allowed = limiter.hit(Limit.parse(settings.FORM_RATE_LIMIT_DEVICE).item(), "dev", device_hash) and allowed
+    except Exception:
+        logger.exception("Rate-limit storage unavailable; submission at access point %s allowed", access_point_id)
+        return True
     return allowed

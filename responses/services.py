@@ -1,6 +1,7 @@
 """Storing a respondent's submission: exactly once, whole or not at all, then queueing the index update."""
 import logging
 import uuid
+from contextlib import nullcontext
 from datetime import datetime
 
 from django.conf import settings
@@ -10,8 +11,9 @@ from django.utils.module_loading import import_string
 
 from surveys.models import AccessPoint, InstrumentVersion, Period, UnitService
 
+from . import statements
 from .models import Response, Scoresheet
-from .validity import answers_digest, flag_new_response
+from .validity import answers_digest, assess_new_response, record_assessment
 
 logger = logging.getLogger(__name__)
 
@@ -37,23 +39,6 @@ def _check_answers(answers: dict[int, dict[int, int]], period: Period) -> None:
             raise InvalidAnswers(f"version {version_id}: missing or unknown items")
         if any(not version.scale_min <= score <= version.scale_max for score in scores.values()):
             raise InvalidAnswers(f"version {version_id}: score outside {version.scale_min}-{version.scale_max}")
-
-
-def _insert_scoresheets(sheets: list[Scoresheet]) -> None:
-    """One multi-row INSERT with the model's own columns and value preparation.
-
-    The submission's hot path: bulk_create on PostgreSQL sends a few rows as UNNEST arrays, and preparing
-    twenty-seven arrays for two rows cost more CPU than the rest of the write (bench/submit).
-    """
-    db = transaction.get_connection()  # the connection itself, not the per-attribute-lookup proxy
-    fields = [f for f in Scoresheet._meta.concrete_fields if not f.primary_key]
-    quote = db.ops.quote_name
-    table, columns = quote(Scoresheet._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    rows = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(sheets))
-    sql = f"INSERT INTO {table} ({columns}) VALUES {rows}"  # noqa: S608 - names from the model, values bound
-    params = [f.get_db_prep_save(getattr(sheet, f.attname), db) for sheet in sheets for f in fields]
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def _versions(answers: dict[int, dict[int, int]]) -> dict[int, InstrumentVersion]:
@@ -112,38 +97,45 @@ def submit_response(
         raise InvalidAnswers("service belongs to another unit")
     if not checked:
         _check_answers(answers, period)
+    unit = access_point.unit
+    response = Response(
+        idempotency_key=idempotency_key, period=period, unit=unit, access_point=access_point, service=service,
+        channel=access_point.channel, created_at=now, completion_seconds=completion_seconds,
+        device_hash=device_hash, device_class=device_class, sex=sex, age_band=age_band, education=education,
+        occupation=occupation, steered=steered, suggestion=suggestion, extra_answers=extra_answers or {},
+        answers_digest=answers_digest(answers),
+    )
+    versions = _versions(answers)
+    sheets = [
+        Scoresheet(response=response, version=versions[version_id], period=period, unit=unit, service=service,
+                   **{f"score_{position}": score for position, score in scores.items()})
+        for version_id, scores in answers.items()
+    ]
+    # The rules read before anything is written, so the write holds the unit's running totals (locked by
+    # the scoresheets' INSERT, see reporting) only for itself.
+    assessment = assess_new_response(response, sheets)
+    response.flagged = assessment.flagged
+    for sheet in sheets:
+        sheet.flagged = response.flagged
     try:
-        with transaction.atomic():
-            response = Response.objects.create(
-                idempotency_key=idempotency_key, period=period, unit_id=access_point.unit_id,
-                access_point=access_point, service=service, channel=access_point.channel, created_at=now,
-                completion_seconds=completion_seconds, device_hash=device_hash, device_class=device_class,
-                sex=sex, age_band=age_band, education=education, occupation=occupation, steered=steered,
-                suggestion=suggestion, extra_answers=extra_answers or {},
-                answers_digest=answers_digest(answers),
-            )
-            versions = _versions(answers)
-            sheets = [
-                Scoresheet(
-                    response=response, version=versions[version_id], period=period, unit_id=access_point.unit_id,
-                    service=service, status=response.status, flagged=False,
-                    **{f"score_{position}": score for position, score in scores.items()},
-                )
-                for version_id, scores in answers.items()
-            ]
-            # Flags first, the scoresheets last: their INSERT locks the unit's running totals (reporting)
-            # until commit, so nothing slow may run after it.
-            flag_new_response(response, now=now, sheets=sheets)
-            for sheet in sheets:
-                sheet.flagged = response.flagged
-            if not _frozen_versions.issuperset(answers):
-                InstrumentVersion.objects.filter(pk__in=list(answers), frozen=False).update(frozen=True)
-            _insert_scoresheets(sheets)
-            unit_id, period_id, version_ids = access_point.unit_id, period.pk, set(answers)
-            transaction.on_commit(lambda: _after_commit(unit_id=unit_id, period_id=period_id, version_ids=version_ids))
+        if statements.can_insert_whole() and not assessment.flagged and _frozen_versions.issuperset(answers):
+            # The usual case: the response and its scoresheets in one statement, whole or not at all.
+            with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
+                statements.insert_whole(response, sheets)
+        else:
+            with transaction.atomic():
+                statements.insert_rows([response])
+                record_assessment(response, assessment, sheets=sheets, now=now)
+                for sheet in sheets:
+                    sheet.response_id = response.pk
+                if not _frozen_versions.issuperset(answers):
+                    InstrumentVersion.objects.filter(pk__in=list(answers), frozen=False).update(frozen=True)
+                statements.insert_rows(sheets)
     except IntegrityError:
         existing = Response.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
             raise
         return existing, False
+    unit_id, period_id, version_ids = unit.pk, period.pk, set(answers)
+    transaction.on_commit(lambda: _after_commit(unit_id=unit_id, period_id=period_id, version_ids=version_ids))
     return response, True

@@ -4,16 +4,16 @@ Flags never change or delete answers; they only mark a Response (and its Scoresh
 and keep the evidence a reviewer needs. Thresholds live on the instrument version (minimum plausible
 time per item) or in settings (VALIDITY_*), never in this module.
 
-Cheap rules run inside the submit transaction through `flag_new_response`, including a one-query burst
-check for the submission's own access point; because concurrent submissions cannot see each other's
-uncommitted rows, and to refresh the evidence of whole runs, bursts are also found by a periodic job
-(`detect_bursts`, see responses/tasks.py).
+Cheap rules run for every submission: `assess_new_response` reads (one statement) before the submit
+transaction, `record_assessment` writes the flags inside it. Because concurrent submissions cannot see
+each other's uncommitted rows, and to refresh the evidence of whole runs, bursts are also found by a
+periodic job (`detect_bursts`, see responses/tasks.py).
 """
 import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from django.utils.module_loading import import_string
 
 from surveys.models import MAX_INDICATORS
 
+from . import statements
 from .models import Flag, Response, Scoresheet
 
 logger = logging.getLogger(__name__)
@@ -153,28 +154,172 @@ def _hhmm(value: time) -> str:
     return value.strftime("%H:%M")
 
 
-def repeat_device_matches(response: Response, sheets: list[Scoresheet]):
-    """Earlier responses from the same device at the same unit on the same instrument within the window.
+@dataclass
+class Assessment:
+    """What the store-time rules found for one new response, read before it is written.
 
-    The window (VALIDITY_REPEAT_DEVICE_HOURS, default 24 h) is inclusive: exactly 24 h earlier still counts.
-    Kiosk submissions carry no device hash and are never matched.
+    `findings` are this response's own rules (too fast, straight-lining, steered, outside hours, repeat
+    device); `repeats` are the earlier same-device responses it repeats and `burst` the other members of an
+    identical-answers burst at its access point, each as (id, created_at, already flagged for that rule).
     """
-    if not response.device_hash or not sheets:
-        return Response.objects.none()
-    window = timedelta(hours=settings.VALIDITY_REPEAT_DEVICE_HOURS)
+
+    findings: list[Finding]
+    repeats: list[tuple[int, datetime, bool]]
+    burst: list[tuple[int, datetime, bool]]
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.findings or self.burst)
+
+
+# Runs on every submission (bench/submit's hot path), before the response is written: one fixed statement
+# reads both neighbourhoods the rules need, each through its own index: the device's responses at the unit
+# ((unit, device_hash, created_at)) and the access point's responses with the same answer set
+# ((access_point, answers_digest, created_at)), with whether each already carries that rule's flag.
+# Portable SQL, so the embedded SQLite mode runs it too.
+_NEIGHBOURS_SQL = """
+SELECT 'device', r.id, r.created_at, EXISTS(SELECT 1 FROM {flag} f WHERE f.response_id = r.id AND f.rule = %s)
+FROM {response} r
+WHERE r.unit_id = %s AND r.device_hash = %s AND r.device_hash <> '' AND r.created_at >= %s AND r.created_at <= %s
+  AND r.id <> %s
+UNION ALL
+SELECT 'burst', r.id, r.created_at, EXISTS(SELECT 1 FROM {flag} f WHERE f.response_id = r.id AND f.rule = %s)
+FROM {response} r
+WHERE r.access_point_id = %s AND r.answers_digest = %s AND r.answers_digest <> '' AND r.created_at >= %s
+  AND r.created_at <= %s AND r.id <> %s
+ORDER BY 2
+"""
+
+
+def _neighbours(response: Response) -> tuple[list, list]:
+    """(same-device rows, same-answer-set rows) around `response`, each (id, created_at, has that flag)."""
+    device_window = timedelta(hours=settings.VALIDITY_REPEAT_DEVICE_HOURS)
+    burst_window = timedelta(minutes=settings.VALIDITY_BURST_WINDOW_MINUTES)
+    db = transaction.get_connection()
+    at, pk, moment = response.created_at, response.pk or 0, db.ops.adapt_datetimefield_value
+    sql = _NEIGHBOURS_SQL.format(flag=Flag._meta.db_table, response=Response._meta.db_table)
+    params = [Rule.REPEAT_DEVICE.value, response.unit_id, response.device_hash, moment(at - device_window),
+              moment(at), pk, Rule.BURST.value, response.access_point_id, response.answers_digest,
+              moment(at - burst_window), moment(at), pk]
+    rows = [(kind, pk, _aware(created_at), bool(flag)) for kind, pk, created_at, flag in statements.run(sql, params)]
+    return ([row[1:] for row in rows if row[0] == "device"], [row[1:] for row in rows if row[0] == "burst"])
+
+
+def _aware(value) -> datetime:
+    """A timestamp read by raw SQL: aware on PostgreSQL; SQLite gives naive UTC (or text)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+
+
+def _same_instrument(rows: list, sheets: list[Scoresheet]) -> list:
+    """The rows whose response answered at least one of the instruments of `sheets` (a second, rare query:
+    only when the device has answered at this unit within the window)."""
+    if not rows:
+        return rows
     instruments = {sheet.version.instrument_id for sheet in sheets}
-    return (
-        Response.objects.filter(
-            unit_id=response.unit_id,
-            device_hash=response.device_hash,
-            created_at__gte=response.created_at - window,
-            created_at__lte=response.created_at,
-            scoresheets__version__instrument_id__in=instruments,
-        )
-        .exclude(pk=response.pk)
-        .distinct()
-        .order_by("created_at")
-    )
+    matching = set(Scoresheet.objects.filter(response_id__in=[r[0] for r in rows],
+                                             version__instrument_id__in=instruments)
+                   .values_list("response_id", flat=True))
+    return [r for r in rows if r[0] in matching]
+
+
+def _identical_answer_sets(response: Response, sheets: list[Scoresheet]) -> list:
+    """Burst neighbours of a response stored without an answers digest (simulation, old rows): the access
+    point's responses in the window whose every scoresheet equals one of `sheets`."""
+    window = timedelta(minutes=settings.VALIDITY_BURST_WINDOW_MINUTES)
+    others = Response.objects.filter(access_point_id=response.access_point_id,
+                                     created_at__gte=response.created_at - window,
+                                     created_at__lte=response.created_at).exclude(pk=response.pk)
+    for sheet in sheets:
+        # Same version means the same items (every item is required), so the answered columns suffice.
+        scores = {f"scoresheets__{f}": v for f in SCORE_FIELDS if (v := getattr(sheet, f)) is not None}
+        others = others.filter(scoresheets__version_id=sheet.version_id, **scores)
+    return list(others.annotate(has_flag=Exists(Flag.objects.filter(response=OuterRef("pk"), rule=Rule.BURST)))
+                .order_by("pk").values_list("pk", "created_at", "has_flag"))
+
+
+def assess_new_response(response: Response, sheets: list[Scoresheet]) -> Assessment:
+    """Runs every store-time rule on a response that may not be saved yet (`sheets` each with `version`).
+
+    Reads only, so the submit service calls it before its transaction: the running totals that the
+    scoresheet INSERT locks (reporting) are then held for two statements. Concurrent submissions cannot see
+    each other's uncommitted rows; the periodic `detect_bursts` job catches what this misses.
+    """
+    findings = [
+        f for f in (
+            check_too_fast(response, sheets),
+            check_straight_lining(response, sheets),
+            check_steered(response),
+            check_outside_hours(response),
+        ) if f is not None
+    ]
+    if not sheets:
+        return Assessment(findings, [], [])
+    device, burst = _neighbours(response)
+    if not response.answers_digest:
+        burst = _identical_answer_sets(response, sheets)
+    repeats = _same_instrument(device if response.device_hash else [], sheets)
+    if repeats:
+        findings.append(Finding(Rule.REPEAT_DEVICE, {
+            "window_hours": settings.VALIDITY_REPEAT_DEVICE_HOURS,
+            "other_responses": [_ref(pk, at) for pk, at, _ in repeats[-20:]],
+            "count": len(repeats),
+        }))
+    if len(burst) + 1 <= settings.VALIDITY_BURST_MAX_IDENTICAL:  # + 1: this response
+        burst = []
+    return Assessment(findings, repeats, burst)
+
+
+def record_assessment(response: Response, assessment: Assessment, *, sheets: list[Scoresheet],
+                      now: datetime) -> list[Flag]:
+    """Stores the flags of an assessment for the saved `response`; returns its flags.
+
+    A repeat device also flags the earlier response(s) it repeats, so the first of an officer's series is
+    caught too; a burst flags its members that have no burst flag yet. Sets `response.flagged`; the caller
+    copies it to scoresheets not yet inserted (pass the saved ones otherwise, they are marked here).
+    """
+    if not assessment.flagged:
+        return []
+    with transaction.atomic(savepoint=False):
+        if assessment.repeats:
+            Flag.objects.bulk_create([
+                Flag(response_id=pk, rule=Rule.REPEAT_DEVICE, created_at=now, evidence={
+                    "window_hours": settings.VALIDITY_REPEAT_DEVICE_HOURS,
+                    "other_responses": [_ref(response.pk, response.created_at)],
+                    "count": 1,
+                })
+                for pk, _, has_flag in assessment.repeats if not has_flag
+            ], ignore_conflicts=True)
+            mark_flagged(pk for pk, _, _ in assessment.repeats)
+        flags = [Flag(response=response, rule=f.rule, evidence=f.evidence, created_at=now)
+                 for f in assessment.findings]
+        if assessment.burst:
+            flags += _burst_flags(response, assessment.burst, sheets, now=now)
+        Flag.objects.bulk_create(flags, ignore_conflicts=True)
+        # The submit service saves the response already flagged (it assessed before the insert).
+        mark_flagged(([] if response.flagged else [response.pk])
+                     + [pk for pk, _, has_flag in assessment.burst if not has_flag])
+    response.flagged = True
+    return list(Flag.objects.filter(response=response))
+
+
+def _burst_flags(response: Response, rows: list, sheets: list[Scoresheet], *, now: datetime) -> list[Flag]:
+    """Burst flags for the new response and the members without one, with the run as evidence. The
+    periodic `detect_bursts` job refreshes the evidence of whole runs."""
+    members = [pk for pk, _, _ in rows[: EVIDENCE_MAX_IDS - 1]] + [response.pk]
+    evidence = {
+        "access_point_id": response.access_point_id,
+        "window_minutes": settings.VALIDITY_BURST_WINDOW_MINUTES,
+        "count": len(rows) + 1,
+        "responses": sorted(members),
+        "first": min([at for _, at, _ in rows] + [response.created_at]).isoformat(),
+        "last": response.created_at.isoformat(),
+        "vector": [{"version_id": v, "scores": [x for x in scores if x is not None]}
+                   for v, scores in answer_vector(sheets)],
+    }
+    unflagged = [pk for pk, _, has_flag in rows if not has_flag] + [response.pk]
+    return [Flag(response_id=pk, rule=Rule.BURST, evidence=evidence, created_at=now) for pk in sorted(unflagged)]
 
 
 # --------------------------------------------------------------------------- storing flags
@@ -187,104 +332,20 @@ def mark_flagged(response_ids) -> None:
     Scoresheet.objects.filter(response_id__in=ids, flagged=False).update(flagged=True)
 
 
-def _store(response: Response, findings: list[Finding], now: datetime) -> list[Flag]:
-    flags = [Flag(response=response, rule=f.rule, evidence=f.evidence, created_at=now) for f in findings]
-    Flag.objects.bulk_create(flags, ignore_conflicts=True)
-    return list(Flag.objects.filter(response=response, rule__in=[f.rule for f in findings]))
-
-
 @transaction.atomic
-def flag_new_response(response: Response, *, now: datetime | None = None,
-                      sheets: list[Scoresheet] | None = None) -> list[Flag]:
-    """Runs every store-time rule on a just-created Response; returns its flags and sets `response.flagged`.
+def flag_new_response(response: Response, *, now: datetime | None = None) -> list[Flag]:
+    """Runs every store-time rule on a saved Response and its saved Scoresheets; returns its flags.
 
-    Called by the submit service inside its transaction with the response's Scoresheets not yet inserted
-    (`sheets`, each with its `version` set), so the running totals that their INSERT locks are held only to
-    the commit; the caller then inserts them with `flagged` copied from the response. Without `sheets` the
-    saved ones are read. A repeat device also flags the earlier response(s) it repeats, so the first of an
-    officer's series is caught too.
+    For responses stored outside the submit service (the simulation); safe to run twice.
     """
     now = now or timezone.now()
-    if sheets is None:
-        sheets = list(response.scoresheets.select_related("version"))
-    findings = [
-        f for f in (
-            check_too_fast(response, sheets),
-            check_straight_lining(response, sheets),
-            check_steered(response),
-            check_outside_hours(response),
-        ) if f is not None
-    ]
-    earlier = list(repeat_device_matches(response, sheets)[:50])
-    if earlier:
-        findings.append(Finding(Rule.REPEAT_DEVICE, {
-            "window_hours": settings.VALIDITY_REPEAT_DEVICE_HOURS,
-            "other_responses": [_ref(r) for r in earlier[-20:]],
-            "count": len(earlier),
-        }))
-        already = set(Flag.objects.filter(response__in=earlier, rule=Rule.REPEAT_DEVICE)
-                      .values_list("response_id", flat=True))
-        Flag.objects.bulk_create([
-            Flag(response=r, rule=Rule.REPEAT_DEVICE, created_at=now, evidence={
-                "window_hours": settings.VALIDITY_REPEAT_DEVICE_HOURS,
-                "other_responses": [_ref(response)],
-                "count": 1,
-            })
-            for r in earlier if r.pk not in already
-        ], ignore_conflicts=True)
-        mark_flagged(r.pk for r in earlier)
-    flags = _store(response, findings, now) if findings else []
-    if flags:
-        mark_flagged([response.pk])
-        response.flagged = True
-    if detect_burst_at_store_time(response, sheets, now=now):
-        response.flagged = True
+    sheets = list(response.scoresheets.select_related("version"))
+    record_assessment(response, assess_new_response(response, sheets), sheets=sheets, now=now)
     return list(response.flags.all())
 
 
-def detect_burst_at_store_time(response: Response, sheets: list[Scoresheet], *, now: datetime) -> bool:
-    """The burst rule for one new response, cheaply: the database counts the responses at the same access
-    point in the window ending now whose every scoresheet is identical. Members without a burst flag are
-    flagged; the periodic `detect_bursts` job refreshes the evidence of whole runs and catches concurrent
-    submissions. Costs one indexed query per submission however busy the counter (no per-run rewrites).
-    """
-    window = timedelta(minutes=settings.VALIDITY_BURST_WINDOW_MINUTES)
-    # One query: the access point's responses in the window (its index), joined once per scoresheet of
-    # this response on (response, version) with every score equal; whether each already has a burst flag.
-    others = Response.objects.filter(access_point_id=response.access_point_id,
-                                     created_at__gte=response.created_at - window,
-                                     created_at__lte=response.created_at).exclude(pk=response.pk)
-    if response.answers_digest:  # the submit path: one range of the (access point, digest, time) index
-        others = others.filter(answers_digest=response.answers_digest)
-    else:  # rows stored without a digest: compare the scoresheets themselves
-        for sheet in sheets:
-            # Same version means the same items (every item is required), so the answered columns suffice.
-            scores = {f"scoresheets__{f}": v for f in SCORE_FIELDS if (v := getattr(sheet, f)) is not None}
-            others = others.filter(scoresheets__version_id=sheet.version_id, **scores)
-    rows = list(others.annotate(has_flag=Exists(Flag.objects.filter(response=OuterRef("pk"), rule=Rule.BURST)))
-                .order_by("pk").values_list("pk", "created_at", "has_flag"))
-    if len(rows) + 1 <= settings.VALIDITY_BURST_MAX_IDENTICAL:  # + 1: this response
-        return False
-    unflagged = [pk for pk, _, has_flag in rows if not has_flag] + [response.pk]
-    members = [pk for pk, _, _ in rows[: EVIDENCE_MAX_IDS - 1]] + [response.pk]
-    evidence = {
-        "access_point_id": response.access_point_id,
-        "window_minutes": settings.VALIDITY_BURST_WINDOW_MINUTES,
-        "count": len(rows) + 1,
-        "responses": sorted(members),
-        "first": min([at for _, at, _ in rows] + [response.created_at]).isoformat(),
-        "last": response.created_at.isoformat(),
-        "vector": [{"version_id": v, "scores": [x for x in scores if x is not None]}
-                   for v, scores in answer_vector(sheets)],
-    }
-    Flag.objects.bulk_create([Flag(response_id=pk, rule=Rule.BURST, evidence=evidence, created_at=now)
-                              for pk in sorted(unflagged)], ignore_conflicts=True)
-    mark_flagged(unflagged)
-    return True
-
-
-def _ref(response: Response) -> dict:
-    return {"id": response.pk, "created_at": response.created_at.isoformat()}
+def _ref(pk: int, created_at: datetime) -> dict:
+    return {"id": pk, "created_at": created_at.isoformat()}
 
 
 # --------------------------------------------------------------------------- bursts

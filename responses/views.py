@@ -109,7 +109,7 @@ def public_form(request, token):
         if device_id is None:
             device_id = new_device_id = devices.new_device_id()
         device_hash = devices.device_hash(device_id, period_id=questionnaire.period.pk)
-    if not ratelimit.allow_submission(access_point_id=access_point.pk, device_hash=device_hash, now=now):
+    if not ratelimit.allow_submission(access_point_id=access_point.pk, device_hash=device_hash):
         if Response.objects.filter(idempotency_key=form_token.key).exists():
             return _thanks_redirect(access_point)
         return render(request, "responses/rate_limited.html", {"access_point": access_point}, status=429)

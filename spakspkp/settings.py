@@ -293,6 +293,19 @@ FORM_TOKEN_MAX_AGE = env.int("FORM_TOKEN_MAX_AGE", default=2 * 3600)
 FORM_DEVICE_COOKIE_AGE = env.int("FORM_DEVICE_COOKIE_AGE", default=400 * 24 * 3600)
 FORM_RATE_LIMIT_ACCESS_POINT = env.str("FORM_RATE_LIMIT_ACCESS_POINT", default="60/600")
 FORM_RATE_LIMIT_DEVICE = env.str("FORM_RATE_LIMIT_DEVICE", default="5/3600")
+# Where the counters live (`limits` storage URL): the Redis of CACHE_URL when it is one, shared by every web
+# process; otherwise this process's memory (the embedded mode's single process).
+_redis_cache = CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+FORM_RATE_LIMIT_STORAGE_URL = env.str(
+    "FORM_RATE_LIMIT_STORAGE_URL", default=CACHES["default"]["LOCATION"] if _redis_cache else "memory://"
+)
 FORM_KIOSK_REFRESH_SECONDS = env.int("FORM_KIOSK_REFRESH_SECONDS", default=8)
 # Seconds a worker keeps a form's definition (questions, services, extra items); openness is always fresh.
 FORM_DEFINITION_CACHE_SECONDS = env.int("FORM_DEFINITION_CACHE_SECONDS", default=60)
+# The form's fixed statements run prepared on PostgreSQL (responses/statements.py); false behind a
+# transaction-mode pooler (PgBouncer) that cannot keep prepared statements. psycopg prepares nothing while
+# the connection's threshold is None (Django's default); Django's own cursors bind on the client side and
+# are never prepared whatever the threshold, so only those statements are.
+FORM_PREPARED_STATEMENTS = env.bool("FORM_PREPARED_STATEMENTS", default=True)
+if FORM_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from responses import questionnaire, services
+from responses import questionnaire, ratelimit, services
 from surveys.models import InstrumentVersion
 from tests.factories import make_access_point, make_period
 
@@ -21,11 +21,13 @@ def _form_settings(settings):
     settings.FORM_RATE_LIMIT_ACCESS_POINT = "60/600"
     settings.FORM_RATE_LIMIT_DEVICE = "5/3600"
     cache.clear()
+    ratelimit.reset()
     hooks.calls.clear()
     questionnaire.clear_cache()
     services.forget_frozen_versions()
     yield
     cache.clear()
+    ratelimit.reset()
     questionnaire.clear_cache()
     services.forget_frozen_versions()
 
