@@ -67,6 +67,11 @@ def queue_unit_recompute(*, unit_id: int, period_id: int) -> None:
         logger.exception("Could not queue recompute of unit %s period %s; the periodic job will", unit_id, period_id)
 
 
+def forget_recent_queueing() -> None:
+    """Forgets which recomputes this process saw pending (tests that clear the cache between steps)."""
+    _recently_pending.clear()
+
+
 @shared_task(name="reporting.recompute_unit", time_limit=TIME_LIMIT, soft_time_limit=TIME_LIMIT - 30, acks_late=True)
 def recompute_unit_task(unit_id: int, period_id: int) -> int:
     try:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from limits import RateLimitItemPerSecond
+from limits.errors import ConfigurationError
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
@@ -41,6 +42,17 @@ class Limit:
 _limiters: dict[str, FixedWindowRateLimiter] = {}
 
 
+def check_settings() -> None:
+    """Raises ImproperlyConfigured for a malformed limit or storage URL: at start, not as a 500 on the
+    first respondent's submit. Does not connect (the storage connects on first use)."""
+    Limit.parse(settings.FORM_RATE_LIMIT_ACCESS_POINT)
+    Limit.parse(settings.FORM_RATE_LIMIT_DEVICE)
+    try:
+        storage_from_string(settings.FORM_RATE_LIMIT_STORAGE_URL)
+    except ConfigurationError as exc:
+        raise ImproperlyConfigured(f"FORM_RATE_LIMIT_STORAGE_URL: {exc}") from exc
+
+
 def _limiter() -> FixedWindowRateLimiter:
     """The limiter on the configured storage (one per storage URL and process; connections are pooled)."""
     url = settings.FORM_RATE_LIMIT_STORAGE_URL
@@ -50,8 +62,13 @@ def _limiter() -> FixedWindowRateLimiter:
 
 
 def reset() -> None:
-    """Forgets every count (tests; an operator lifting a limit early)."""
-    _limiter().storage.reset()
+    """Forgets every count in the storages this process has used (tests; an operator lifting a limit early)."""
+    for url, limiter in _limiters.items():
+        try:
+            limiter.storage.reset()
+        except Exception:  # noqa: BLE001 - an unreachable storage holds no count to forget here
+            logger.warning("Rate-limit storage %s not reset: unreachable", url)
+    _limiters.clear()
 
 
 def allow_submission(*, access_point_id: int, device_hash: str) -> bool:

@@ -2,7 +2,8 @@
 (fresh signed tokens) and against a bare one-row insert view; prints throughputs, their ratio and p95.
 
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_submit), BENCH_BROKER_URL
-(default redis://127.0.0.1:6379/2), BENCH_CACHE_URL (default rediscache://127.0.0.1:6379/5), BENCH_CLIENTS (32), BENCH_SECONDS (10 per run), BENCH_ROUNDS (2),
+(default redis://127.0.0.1:6379/2), BENCH_CACHE_URL (default rediscache://127.0.0.1:6379/5), BENCH_CLIENTS
+(32), BENCH_SECONDS (10 per run), BENCH_ROUNDS (2),
 BENCH_WORKERS (gunicorn, 4), BENCH_PORT (a free one).
 """
 import os

@@ -9,7 +9,13 @@ from django.db import connection
 from django.urls import reverse
 
 from reporting.models import Level, Snapshot
-from reporting.tasks import freeze_closed_periods, queue_unit_recompute, recompute_open_periods
+from reporting.tasks import (
+    _pending_key,
+    forget_recent_queueing,
+    freeze_closed_periods,
+    queue_unit_recompute,
+    recompute_open_periods,
+)
 from surveys.models import Period
 
 from .conftest import BROKER_URL, DEAD_BROKER_URL, WORKED_SPAK, WORKED_SPKP, make_response
@@ -23,8 +29,10 @@ def unit_spkp(unit):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    forget_recent_queueing()
     yield
     cache.clear()
+    forget_recent_queueing()
 
 
 @pytest.mark.django_db
@@ -44,6 +52,21 @@ def test_a_burst_of_100_submissions_queues_one_recompute(org, period, use_broker
         queue_unit_recompute(unit_id=org.semarang.pk, period_id=period.pk)
     assert redis_queue.llen("celery") == 1
     queue_unit_recompute(unit_id=org.surakarta.pk, period_id=period.pk)  # another unit: its own recompute
+    assert redis_queue.llen("celery") == 2
+
+
+@pytest.mark.broker
+@pytest.mark.django_db
+def test_once_the_queued_recompute_has_started_the_next_submission_queues_another(org, period, use_broker,
+                                                                                  redis_queue, settings):
+    settings.RECOMPUTE_DEBOUNCE_SECONDS = 2  # the task starts 2 s after the first call; its key lives 1 s
+    use_broker(BROKER_URL)
+    queue_unit_recompute(unit_id=org.semarang.pk, period_id=period.pk)
+    queue_unit_recompute(unit_id=org.semarang.pk, period_id=period.pk)
+    assert redis_queue.llen("celery") == 1
+    time.sleep(2.05)  # the queued task's countdown has run out: it starts, and clears the key first
+    cache.delete(_pending_key(org.semarang.pk, period.pk))
+    queue_unit_recompute(unit_id=org.semarang.pk, period_id=period.pk)  # a response it may not have read
     assert redis_queue.llen("celery") == 2
 
 

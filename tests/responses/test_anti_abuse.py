@@ -1,8 +1,11 @@
 """Honeypot, device cookie, rate limits per access point and per device (not per IP), and kiosk mode."""
+import logging
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
+from responses import ratelimit
 from responses.devices import COOKIE_NAME, device_class, device_hash
 from responses.models import Response
 from responses.ratelimit import Limit
@@ -64,13 +67,7 @@ def test_device_limit_stops_one_phone_but_not_its_neighbours_on_the_same_ip(clie
 
 def test_access_point_limit_bounds_a_flood_of_fresh_devices(survey, settings):
     settings.FORM_RATE_LIMIT_ACCESS_POINT = "3/600"
-    statuses = []
-    for _ in range(4):
-        phone = Client()
-        page = phone.get(survey.url)
-        body = {"token": token_from(page), "service": str(survey.visit.pk), **answers_for(survey.versions)}
-        statuses.append(phone.post(survey.url, body).status_code)
-    assert statuses == [303, 303, 303, 429]
+    assert flood(survey, 4) == [303, 303, 303, 429]
     assert Response.objects.count() == 3
 
 
@@ -105,9 +102,61 @@ def test_device_class_is_coarse(agent, expected):
 
 
 @pytest.mark.parametrize("text", ["", "10", "a/b", "0/60", "5/0", "5/60/1"])
-def test_malformed_rate_limit_setting_fails_loudly(text):
+def test_malformed_rate_limit_setting_fails_loudly(text, settings):
     with pytest.raises(ImproperlyConfigured):
         Limit.parse(text)
+    settings.FORM_RATE_LIMIT_DEVICE = text
+    with pytest.raises(ImproperlyConfigured):
+        ratelimit.check_settings()
+
+
+def test_unknown_rate_limit_storage_fails_loudly(settings):
+    settings.FORM_RATE_LIMIT_STORAGE_URL = "nosuchstore://127.0.0.1/0"
+    with pytest.raises(ImproperlyConfigured, match="FORM_RATE_LIMIT_STORAGE_URL"):
+        ratelimit.check_settings()
+
+
+def flood(survey, count):
+    """`count` fresh phones answer at the counter; their status codes."""
+    statuses = []
+    for _ in range(count):
+        phone = Client()
+        page = phone.get(survey.url)
+        body = {"token": token_from(page), "service": str(survey.visit.pk), **answers_for(survey.versions)}
+        statuses.append(phone.post(survey.url, body).status_code)
+    return statuses
+
+
+@pytest.fixture
+def redis_counters(settings):
+    """Rate-limit counters in Redis (database 6), as in production, emptied before and after the test."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/6"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    settings.FORM_RATE_LIMIT_STORAGE_URL = url
+    yield client
+    client.flushdb()
+
+
+def test_access_point_limit_is_counted_in_redis_shared_by_every_web_process(survey, settings, redis_counters):
+    settings.FORM_RATE_LIMIT_ACCESS_POINT = "3/600"
+    assert flood(survey, 2) == [303, 303]
+    # Another web process: its own limiter, the same counters.
+    ratelimit._limiters.clear()
+    assert flood(survey, 2) == [303, 429]
+    assert Response.objects.count() == 3
+    assert any(b"ap" in key for key in redis_counters.keys("LIMITS*"))
+
+
+def test_unreachable_rate_limit_storage_lets_the_answers_in(survey, settings, caplog):
+    settings.FORM_RATE_LIMIT_STORAGE_URL = "redis://127.0.0.1:6399/6"  # nothing listens here
+    settings.FORM_RATE_LIMIT_ACCESS_POINT = "1/600"
+    with caplog.at_level(logging.ERROR, logger="responses.ratelimit"):
+        assert flood(survey, 2) == [303, 303]
+    assert Response.objects.count() == 2
+    assert "Rate-limit storage unavailable" in caplog.text
 
 
 def test_device_cookie_is_secure_over_https(client, survey):
