@@ -8,6 +8,8 @@ from surveys import views as survey_views
 from .health import healthz
 
 urlpatterns = [
+    # The respondents' form first: the busiest address resolves on its first pattern (bench/submit).
+    path("", include("responses.urls")),
     path("", survey_views.landing, name="landing"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -17,7 +19,6 @@ urlpatterns = [
     path("akun/sandi/selesai/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("", include("surveys.urls")),
-    path("", include("responses.urls")),
     path("", include("reporting.urls")),
     path("", include("reporting.followups.urls")),
     path("", include("responses.review_urls")),
