@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from surveys.models import AccessPoint, InstrumentVersion, Period, Unit, UnitService
 
-from . import validity
+from . import bursts, validity
 from .models import Response, Scoresheet
 
 
@@ -162,7 +162,7 @@ def simulate_traffic(*, unit: Unit, period: Period, day: date, honest: int = 200
             created_at=opens + timedelta(minutes=25 + 37 * k), completion_seconds=rng.randrange(3, minimum),
             device_hash=_device(f"fast-{seed}-{k}"),
         ).pk)
-    validity.detect_bursts(since=datetime.combine(first_day, time(0), tzinfo=opens.tzinfo),
+    bursts.detect_bursts(since=datetime.combine(first_day, time(0), tzinfo=opens.tzinfo),
                            until=closes + timedelta(hours=2), access_point_ids=[p.pk for p in points])
     validity.queue_recompute(unit_id=unit.pk, period_id=period.pk)
     return result

@@ -1,10 +1,10 @@
 """Celery entry points for response validity: the periodic burst scan."""
 from celery import shared_task
 
-from . import validity
+from . import bursts
 
 
 @shared_task(name="responses.tasks.detect_bursts", acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
 def detect_bursts() -> int:
     """Flags bursts of identical answers among recent responses; idempotent, so overlapping runs are harmless."""
-    return len(validity.detect_recent_bursts())
+    return len(bursts.detect_recent_bursts())

@@ -7,11 +7,10 @@ time per item) or in settings (VALIDITY_*), never in this module.
 Cheap rules run for every submission: `assess_new_response` reads (one statement) before the submit
 transaction, `record_assessment` writes the flags inside it. Because concurrent submissions cannot see
 each other's uncommitted rows, and to refresh the evidence of whole runs, bursts are also found by a
-periodic job (`detect_bursts`, see responses/tasks.py).
+periodic job (`detect_bursts` in responses/bursts.py, run by responses/tasks.py).
 """
 import hashlib
 import logging
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
@@ -346,98 +345,6 @@ def flag_new_response(response: Response, *, now: datetime | None = None) -> lis
 
 def _ref(pk: int, created_at: datetime) -> dict:
     return {"id": pk, "created_at": created_at.isoformat()}
-
-
-# --------------------------------------------------------------------------- bursts
-def burst_runs(items: list[tuple[datetime, int]]) -> list[list[int]]:
-    """Groups of response ids forming a burst, from (created_at, id) pairs sharing one answer vector.
-
-    A burst is more than VALIDITY_BURST_MAX_IDENTICAL responses whose first and last are at most
-    VALIDITY_BURST_WINDOW_MINUTES apart (inclusive). Overlapping bursts merge into one run.
-    """
-    limit = settings.VALIDITY_BURST_MAX_IDENTICAL
-    window = timedelta(minutes=settings.VALIDITY_BURST_WINDOW_MINUTES)
-    items = sorted(items)
-    marked = [False] * len(items)
-    end = 0
-    for start in range(len(items)):
-        end = max(end, start)
-        while end + 1 < len(items) and items[end + 1][0] - items[start][0] <= window:
-            end += 1
-        if end - start + 1 > limit:
-            for k in range(start, end + 1):
-                marked[k] = True
-    runs: list[list[int]] = []
-    previous = None
-    for k, (moment, pk) in enumerate(items):
-        if not marked[k]:
-            previous = None
-            continue
-        if previous is None or moment - items[previous][0] > window:
-            runs.append([])
-        runs[-1].append(pk)
-        previous = k
-    return runs
-
-
-def detect_bursts(*, since: datetime, until: datetime, now: datetime | None = None,
-                  access_point_ids: list[int] | None = None) -> list[int]:
-    """Flags every burst touching responses received between `since` and `until`; returns newly flagged ids.
-
-    Idempotent: running it twice over the same rows flags nothing new. Newly flagged responses'
-    unit-periods are recomputed after commit.
-    """
-    now = now or timezone.now()
-    window = timedelta(minutes=settings.VALIDITY_BURST_WINDOW_MINUTES)
-    responses = Response.objects.filter(created_at__gte=since - window, created_at__lte=until + window)
-    if access_point_ids is not None:
-        responses = responses.filter(access_point_id__in=access_point_ids)
-    rows = {r["pk"]: r for r in responses.values("pk", "created_at", "access_point_id", "unit_id", "period_id")}
-    if not rows:
-        return []
-    sheets = defaultdict(list)
-    for sheet in Scoresheet.objects.filter(response_id__in=rows).only("response_id", "version_id", *SCORE_FIELDS):
-        sheets[sheet.response_id].append(sheet)
-    groups = defaultdict(list)
-    for pk, sheet_list in sheets.items():
-        row = rows[pk]
-        groups[(row["access_point_id"], answer_vector(sheet_list))].append((row["created_at"], pk))
-    newly: list[int] = []
-    with transaction.atomic():
-        for (access_point_id, vector), items in groups.items():
-            for run in burst_runs(items):
-                newly += _flag_burst(run, access_point_id, vector, rows, now)
-        mark_flagged(newly)
-        for unit_id, period_id in {(rows[pk]["unit_id"], rows[pk]["period_id"]) for pk in newly}:
-            transaction.on_commit(lambda u=unit_id, p=period_id: queue_recompute(unit_id=u, period_id=p))
-    return newly
-
-
-def _flag_burst(run: list[int], access_point_id: int, vector: tuple, rows: dict, now: datetime) -> list[int]:
-    times = sorted(rows[pk]["created_at"] for pk in run)
-    evidence = {
-        "access_point_id": access_point_id,
-        "window_minutes": settings.VALIDITY_BURST_WINDOW_MINUTES,
-        "count": len(run),
-        "responses": sorted(run),
-        "first": times[0].isoformat(),
-        "last": times[-1].isoformat(),
-        "vector": [{"version_id": v, "scores": [s for s in scores if s is not None]} for v, scores in vector],
-    }
-    existing = set(Flag.objects.filter(response_id__in=run, rule=Rule.BURST).values_list("response_id", flat=True))
-    Flag.objects.filter(response_id__in=existing, rule=Rule.BURST).update(evidence=evidence)
-    new = [pk for pk in run if pk not in existing]
-    Flag.objects.bulk_create(
-        [Flag(response_id=pk, rule=Rule.BURST, evidence=evidence, created_at=now) for pk in new],
-        ignore_conflicts=True,
-    )
-    return new
-
-
-def detect_recent_bursts(*, now: datetime | None = None) -> list[int]:
-    """The periodic job's body: bursts among the last VALIDITY_BURST_SCAN_HOURS of responses."""
-    now = now or timezone.now()
-    return detect_bursts(since=now - timedelta(hours=settings.VALIDITY_BURST_SCAN_HOURS), until=now, now=now)
 
 
 def queue_recompute(*, unit_id: int, period_id: int) -> None:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from responses import tasks, validity
+from responses import bursts, tasks, validity
 from responses.models import Flag, Response, Scoresheet
 from responses.simulation import store_response
 from surveys.models import InstrumentVersion
@@ -276,4 +276,4 @@ def test_flag_new_response_returns_the_stored_flags_and_is_safe_to_repeat(place)
 def test_burst_runs_merge_overlapping_windows_and_split_distant_ones(settings):
     t = NOON
     items = [(t + timedelta(minutes=m), pk) for pk, m in enumerate([0, 1, 2, 3, 4, 5, 14, 60, 61, 62, 63, 64, 65])]
-    assert validity.burst_runs(items) == [[0, 1, 2, 3, 4, 5], [7, 8, 9, 10, 11, 12]]
+    assert bursts.burst_runs(items) == [[0, 1, 2, 3, 4, 5], [7, 8, 9, 10, 11, 12]]
