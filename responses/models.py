@@ -104,7 +104,9 @@ class Response(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["period", "unit"]),
-            models.Index(fields=["access_point", "created_at"]),
+            # The store-time validity rules' two ranges (responses/validity.py). No (access_point, created_at)
+            # index beside the second: a prepared statement's generic plan could pick it for the burst check
+            # and read every recent response of a busy counter instead of the few with the same answers.
             models.Index(fields=["unit", "device_hash", "created_at"]),
             models.Index(fields=["access_point", "answers_digest", "created_at"]),
         ]

@@ -320,7 +320,8 @@ def main() -> int:
 
 def database_cpu_seconds() -> float:
     """User + system CPU of every local PostgreSQL process (backends, WAL writer, checkpointer), or 0 when
-    the database runs elsewhere: where the rest of a request's cost goes on this machine."""
+    the database runs elsewhere: where the rest of a request's cost goes on this machine. Processes that
+    ended (an autovacuum worker) count through the postmaster's reaped-children times."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -331,7 +332,7 @@ def database_cpu_seconds() -> float:
         name, rest = text.split("(", 1)[1].rsplit(")", 1)
         if name in ("postgres", "postmaster"):
             fields = rest.split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
+            total += sum(int(fields[k]) for k in (11, 12, 13, 14)) / ticks  # utime stime cutime cstime
     return total
 
 

@@ -105,3 +105,24 @@ def test_repeat_device_and_burst_are_found_with_prepared_statements_on_and_off(s
         assert burst == {r.pk for r in same}
         assert set(Flag.objects.filter(rule=Flag.Rule.REPEAT_DEVICE).filter(response__in=[same[0], repeat])
                    .values_list("response", flat=True)) == {same[0].pk, repeat.pk}
+
+
+def test_the_burst_check_reads_only_responses_with_the_same_answers_even_under_a_generic_plan(survey):
+    """A prepared statement may run a generic plan, chosen without the values: the burst branch must still
+    read the (access point, answers digest, time) index, not every recent response of a busy counter."""
+    from responses.validity import _NEIGHBOURS_SQL
+
+    sql = _NEIGHBOURS_SQL.format(flag=Flag._meta.db_table, response=Response._meta.db_table)
+    numbered = sql.split("%s")
+    sql = "".join(part + (f"${k}" if k < len(numbered) else "") for k, part in enumerate(numbered, start=1))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute("PREPARE neighbours_plan AS " + sql)
+        try:
+            cursor.execute("EXPLAIN EXECUTE neighbours_plan('repeat_device', 1, 'x', now() - interval '1 day', "
+                           "now(), 0, 'burst', 1, 'y', now() - interval '10 minutes', now(), 0)")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("DEALLOCATE neighbours_plan")
+    burst_scan = plan[plan.index("access_point_id = $8") - 200:plan.index("access_point_id = $8") + 120]
+    assert "Index Cond" in burst_scan and "answers_digest" in burst_scan.split("Filter")[0]
