@@ -34,12 +34,14 @@ def queue_unit_recompute(*, unit_id: int, period_id: int) -> None:
     delay = settings.RECOMPUTE_DEBOUNCE_SECONDS
     key = _pending_key(unit_id, period_id)
     app = recompute_unit_task.app
-    # The key lives a little shorter than the countdown: a call in between queues a (harmless) extra run.
-    key_seconds = max(delay - 1, 1)
+    # The key lives shorter than the countdown: a call in between queues a (harmless) extra run.
+    key_seconds = max(delay - 2, 1)
     # Whoever set the key queued a task that starts `delay` seconds later, and the key is gone `key_seconds`
-    # after it was set: so for `delay - key_seconds` seconds after this process saw the key, that task has
-    # certainly not started and will read this response too. The process skips the cache meanwhile (a busy
-    # counter's submissions cost one cache round trip a second instead of one each; bench/submit).
+    # after it was set: for `delay - key_seconds` seconds after this process saw the key, that task has not
+    # started and will read this response too. The process skips the cache for half of that, the other half
+    # being the margin for latency and the worker's clock (a busy counter's submissions cost one cache round
+    # trip a second instead of one each; bench/submit).
+    memo_seconds = (delay - key_seconds) / 2
     memo = (unit_id, period_id)
     if not app.conf.task_always_eager and _recently_pending.get(memo, 0.0) > time.monotonic():
         return
@@ -51,7 +53,7 @@ def queue_unit_recompute(*, unit_id: int, period_id: int) -> None:
     else:
         if len(_recently_pending) > 10_000:
             _recently_pending.clear()
-        _recently_pending[memo] = time.monotonic() + (delay - key_seconds)
+        _recently_pending[memo] = time.monotonic() + memo_seconds
     if not added:
         return
     try:

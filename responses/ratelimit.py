@@ -7,6 +7,7 @@ live in Redis (FORM_RATE_LIMIT_STORAGE_URL, by default the Redis cache), one ato
 shared by every web process; in the embedded mode they live in the process's memory.
 """
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -40,6 +41,9 @@ class Limit:
 
 
 _limiters: dict[str, FixedWindowRateLimiter] = {}
+_unreachable_until = 0.0  # monotonic time until which an unreachable storage is not tried again
+RETRY_SECONDS = 30
+TIMEOUT_SECONDS = 0.5  # a Redis that drops packets must not hold a respondent's request for long
 
 
 def check_settings() -> None:
@@ -48,41 +52,61 @@ def check_settings() -> None:
     Limit.parse(settings.FORM_RATE_LIMIT_ACCESS_POINT)
     Limit.parse(settings.FORM_RATE_LIMIT_DEVICE)
     try:
-        storage_from_string(settings.FORM_RATE_LIMIT_STORAGE_URL)
+        _storage(settings.FORM_RATE_LIMIT_STORAGE_URL)
     except ConfigurationError as exc:
         raise ImproperlyConfigured(f"FORM_RATE_LIMIT_STORAGE_URL: {exc}") from exc
+
+
+def _storage(url: str):
+    options = {}
+    if url.startswith(("redis://", "rediss://", "redis+unix://")):
+        options = {"socket_timeout": TIMEOUT_SECONDS, "socket_connect_timeout": TIMEOUT_SECONDS}
+    return storage_from_string(url, **options)
 
 
 def _limiter() -> FixedWindowRateLimiter:
     """The limiter on the configured storage (one per storage URL and process; connections are pooled)."""
     url = settings.FORM_RATE_LIMIT_STORAGE_URL
     if url not in _limiters:
-        _limiters[url] = FixedWindowRateLimiter(storage_from_string(url))
+        _limiters[url] = FixedWindowRateLimiter(_storage(url))
     return _limiters[url]
 
 
 def reset() -> None:
-    """Forgets every count in the storages this process has used (tests; an operator lifting a limit early)."""
+    """Forgets every count in the configured storage and in those this process has used (tests; an operator
+    lifting limits early: on Redis this clears the counters of every web process)."""
+    global _unreachable_until
+    try:
+        _limiter()
+    except ConfigurationError:  # a malformed URL holds no count (check_settings reports it)
+        pass
     for url, limiter in _limiters.items():
         try:
             limiter.storage.reset()
         except Exception:  # noqa: BLE001 - an unreachable storage holds no count to forget here
             logger.warning("Rate-limit storage %s not reset: unreachable", url)
     _limiters.clear()
+    _unreachable_until = 0.0
 
 
 def allow_submission(*, access_point_id: int, device_hash: str) -> bool:
     """Counts this submission against its access point and (when known) its device; False when over.
 
-    If the counters cannot be reached the submission is allowed and the outage logged: answers matter more
-    than flood protection, and the validity rules still flag what a flood leaves behind.
+    If the counters cannot be reached the submission is allowed and the outage logged, and the storage is
+    left alone for RETRY_SECONDS: answers matter more than flood protection, and the validity rules still
+    flag what a flood leaves behind.
     """
+    global _unreachable_until
+    if _unreachable_until > time.monotonic():
+        return True
     limiter = _limiter()
     try:
         allowed = limiter.hit(Limit.parse(settings.FORM_RATE_LIMIT_ACCESS_POINT).item(), "ap", str(access_point_id))
         if device_hash:
             allowed = limiter.hit(Limit.parse(settings.FORM_RATE_LIMIT_DEVICE).item(), "dev", device_hash) and allowed
     except Exception:
-        logger.exception("Rate-limit storage unavailable; submission at access point %s allowed", access_point_id)
+        _unreachable_until = time.monotonic() + RETRY_SECONDS
+        logger.exception("Rate-limit storage unavailable; submissions allowed without limits for %d s "
+                         "(access point %s)", RETRY_SECONDS, access_point_id)
         return True
     return allowed

@@ -120,7 +120,8 @@ def submit_response(
     try:
         if statements.can_insert_whole() and not assessment.flagged and _frozen_versions.issuperset(answers):
             # The usual case: the response and its scoresheets in one statement, whole or not at all.
-            with transaction.atomic() if transaction.get_connection().in_atomic_block else nullcontext():
+            # Alone it needs no transaction; inside one, a savepoint keeps that usable after a repeated key.
+            with nullcontext() if transaction.get_connection().get_autocommit() else transaction.atomic():
                 statements.insert_whole(response, sheets)
         else:
             with transaction.atomic():

@@ -73,8 +73,11 @@ def insert_rows(rows: list[Model]) -> None:
     columns = ", ".join(quote(f.column) for f in fields)
     values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608 - names from the model
-    if not db.features.can_return_rows_from_bulk_insert:
-        run(sql, _values(fields, rows, db), fetch=False)
+    if not db.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35
+        with db.cursor() as cursor:
+            cursor.execute(sql, _values(fields, rows, db))
+            if len(rows) == 1:
+                _saved(rows[0], cursor.lastrowid, db)
         return
     sql += f" RETURNING {quote(model._meta.pk.column)}"
     for row, (pk,) in zip(rows, run(sql, _values(fields, rows, db)), strict=True):
@@ -102,10 +105,12 @@ def insert_whole(response: Response, sheets: list[Scoresheet]) -> None:
         f"INSERT INTO {quote(Scoresheet._meta.db_table)} "
         f"({response_column}, {', '.join(quote(f.column) for f in sheet_fields)}) "
         f"VALUES {', '.join([one_row] * len(sheets))} "
-        f"RETURNING {response_column}, {quote(Scoresheet._meta.pk.column)}"
+        f"RETURNING {response_column}, {quote(Scoresheet._meta.get_field('version').column)}, "
+        f"{quote(Scoresheet._meta.pk.column)}"
     )
     rows = run(sql, _values(response_fields, [response], db) + _values(sheet_fields, sheets, db))
+    ids = {version_id: sheet_id for _, version_id, sheet_id in rows}  # RETURNING promises no row order
     _saved(response, rows[0][0], db)
-    for sheet, (response_id, sheet_id) in zip(sheets, rows, strict=True):
-        sheet.response_id = response_id
-        _saved(sheet, sheet_id, db)
+    for sheet in sheets:
+        sheet.response_id = response.pk
+        _saved(sheet, ids[sheet.version_id], db)

@@ -172,19 +172,25 @@ class Assessment:
 
 
 # Runs on every submission (bench/submit's hot path), before the response is written: one fixed statement
-# reads both neighbourhoods the rules need, each through its own index: the device's responses at the unit
-# ((unit, device_hash, created_at)) and the access point's responses with the same answer set
-# ((access_point, answers_digest, created_at)), with whether each already carries that rule's flag.
-# Portable SQL, so the embedded SQLite mode runs it too.
+# reads both neighbourhoods the rules need, each through its own index: the device's latest responses at the
+# unit ((unit, device_hash, created_at)) and the access point's responses with the same answer set
+# ((access_point, answers_digest, created_at)), with whether each already carries that rule's flag. An
+# empty device hash (kiosk) or digest is tested on the parameter, not the column: a prepared statement's
+# generic plan then skips that half outright instead of reading the unit's kiosk rows. Portable SQL, so
+# the embedded SQLite mode runs it too.
+REPEAT_DEVICE_MAX = 50  # earlier responses of one device a flag names and flags at the most (the latest)
 _NEIGHBOURS_SQL = """
-SELECT 'device', r.id, r.created_at, EXISTS(SELECT 1 FROM {flag} f WHERE f.response_id = r.id AND f.rule = %s)
-FROM {response} r
-WHERE r.unit_id = %s AND r.device_hash = %s AND r.device_hash <> '' AND r.created_at >= %s AND r.created_at <= %s
-  AND r.id <> %s
+SELECT 'device', d.id, d.created_at, d.flag FROM (
+  SELECT r.id, r.created_at, EXISTS(SELECT 1 FROM {flag} f WHERE f.response_id = r.id AND f.rule = %s) AS flag
+  FROM {response} r
+  WHERE CAST(%s AS varchar) <> '' AND r.unit_id = %s AND r.device_hash = %s AND r.created_at >= %s
+    AND r.created_at <= %s AND r.id <> %s
+  ORDER BY r.id DESC LIMIT %s
+) d
 UNION ALL
 SELECT 'burst', r.id, r.created_at, EXISTS(SELECT 1 FROM {flag} f WHERE f.response_id = r.id AND f.rule = %s)
 FROM {response} r
-WHERE r.access_point_id = %s AND r.answers_digest = %s AND r.answers_digest <> '' AND r.created_at >= %s
+WHERE CAST(%s AS varchar) <> '' AND r.access_point_id = %s AND r.answers_digest = %s AND r.created_at >= %s
   AND r.created_at <= %s AND r.id <> %s
 ORDER BY 2
 """
@@ -197,8 +203,9 @@ def _neighbours(response: Response) -> tuple[list, list]:
     db = transaction.get_connection()
     at, pk, moment = response.created_at, response.pk or 0, db.ops.adapt_datetimefield_value
     sql = _NEIGHBOURS_SQL.format(flag=Flag._meta.db_table, response=Response._meta.db_table)
-    params = [Rule.REPEAT_DEVICE.value, response.unit_id, response.device_hash, moment(at - device_window),
-              moment(at), pk, Rule.BURST.value, response.access_point_id, response.answers_digest,
+    device, digest = response.device_hash, response.answers_digest
+    params = [Rule.REPEAT_DEVICE.value, device, response.unit_id, device, moment(at - device_window), moment(at), pk,
+              REPEAT_DEVICE_MAX, Rule.BURST.value, digest, response.access_point_id, digest,
               moment(at - burst_window), moment(at), pk]
     rows = [(kind, pk, _aware(created_at), bool(flag)) for kind, pk, created_at, flag in statements.run(sql, params)]
     return ([row[1:] for row in rows if row[0] == "device"], [row[1:] for row in rows if row[0] == "burst"])
@@ -263,7 +270,7 @@ def assess_new_response(response: Response, sheets: list[Scoresheet]) -> Assessm
         findings.append(Finding(Rule.REPEAT_DEVICE, {
             "window_hours": settings.VALIDITY_REPEAT_DEVICE_HOURS,
             "other_responses": [_ref(pk, at) for pk, at, _ in repeats[-20:]],
-            "count": len(repeats),
+            "count": len(repeats),  # at most REPEAT_DEVICE_MAX
         }))
     if len(burst) + 1 <= settings.VALIDITY_BURST_MAX_IDENTICAL:  # + 1: this response
         burst = []

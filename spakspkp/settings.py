@@ -293,12 +293,22 @@ FORM_TOKEN_MAX_AGE = env.int("FORM_TOKEN_MAX_AGE", default=2 * 3600)
 FORM_DEVICE_COOKIE_AGE = env.int("FORM_DEVICE_COOKIE_AGE", default=400 * 24 * 3600)
 FORM_RATE_LIMIT_ACCESS_POINT = env.str("FORM_RATE_LIMIT_ACCESS_POINT", default="60/600")
 FORM_RATE_LIMIT_DEVICE = env.str("FORM_RATE_LIMIT_DEVICE", default="5/3600")
-# Where the counters live (`limits` storage URL): the Redis of CACHE_URL when it is one, shared by every web
-# process; otherwise this process's memory (the embedded mode's single process).
-_redis_cache = CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
-FORM_RATE_LIMIT_STORAGE_URL = env.str(
-    "FORM_RATE_LIMIT_STORAGE_URL", default=CACHES["default"]["LOCATION"] if _redis_cache else "memory://"
-)
+# Where the counters live (`limits` storage URL, e.g. redis://host:6379/1): by default the Redis of a
+# plain redis:// CACHE_URL, shared by every web process; with no CACHE_URL this process's memory (the
+# embedded mode's single process). Any other cache (a socket, TLS options, several hosts, memcached) must
+# name the storage itself: per-process counters would silently multiply every limit by the worker count.
+_cache_location = CACHES["default"].get("LOCATION")
+FORM_RATE_LIMIT_STORAGE_URL = env.str("FORM_RATE_LIMIT_STORAGE_URL", default="")
+if FORM_RATE_LIMIT_STORAGE_URL:
+    pass
+elif CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    FORM_RATE_LIMIT_STORAGE_URL = "memory://"
+elif (CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache" and not CACHES["default"].get(
+        "OPTIONS") and isinstance(_cache_location, str) and _cache_location.startswith(("redis://", "rediss://"))):
+    FORM_RATE_LIMIT_STORAGE_URL = _cache_location
+else:
+    raise ImproperlyConfigured("Set FORM_RATE_LIMIT_STORAGE_URL (e.g. redis://host:6379/1): the rate-limit "
+                               "counters cannot be derived from this CACHE_URL.")
 FORM_KIOSK_REFRESH_SECONDS = env.int("FORM_KIOSK_REFRESH_SECONDS", default=8)
 # Seconds a worker keeps a form's definition (questions, services, extra items); openness is always fresh.
 FORM_DEFINITION_CACHE_SECONDS = env.int("FORM_DEFINITION_CACHE_SECONDS", default=60)

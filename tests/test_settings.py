@@ -24,6 +24,9 @@ def start_with(**env):
         ("DATABASE_URL", "localhost:5432", "DATABASE_URL must be postgres://"),
         ("CELERY_BROKER_URL", "127.0.0.1:6379", "CELERY_BROKER_URL must be a redis://"),
         ("SECURE_SSL_REDIRECT", "yess", "SECURE_SSL_REDIRECT='yess' is not a boolean"),
+        # Per-process counters behind a shared cache would multiply every rate limit by the worker count.
+        ("CACHE_URL", "memcache://127.0.0.1:11211", "Set FORM_RATE_LIMIT_STORAGE_URL"),
+        ("FORM_RATE_LIMIT_STORAGE_URL", "nosuch://127.0.0.1", "FORM_RATE_LIMIT_STORAGE_URL: unknown storage scheme"),
     ],
 )
 def test_malformed_setting_fails_at_start(name, value, message):
@@ -36,3 +39,22 @@ def test_well_formed_settings_start():
     result = start_with(DEBUG="false", CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "storage"),
+    [("rediscache://127.0.0.1:6379/1", "redis://127.0.0.1:6379/1"), (None, "memory://")],
+)
+def test_rate_limit_counters_follow_a_redis_cache_or_stay_in_memory(cache_url, storage):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "spakspkp.settings"}
+    env.pop("CACHE_URL", None)
+    env.pop("FORM_RATE_LIMIT_STORAGE_URL", None)
+    if cache_url:
+        env["CACHE_URL"] = cache_url
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); "
+         "from django.conf import settings; print(settings.FORM_RATE_LIMIT_STORAGE_URL)"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == storage

@@ -119,10 +119,23 @@ def test_the_burst_check_reads_only_responses_with_the_same_answers_even_under_a
         cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
         cursor.execute("PREPARE neighbours_plan AS " + sql)
         try:
-            cursor.execute("EXPLAIN EXECUTE neighbours_plan('repeat_device', 1, 'x', now() - interval '1 day', "
-                           "now(), 0, 'burst', 1, 'y', now() - interval '10 minutes', now(), 0)")
+            cursor.execute("EXPLAIN EXECUTE neighbours_plan('repeat_device', 'x', 1, 'x', now() - interval '1 day', "
+                           "now(), 0, 50, 'burst', 'y', 1, 'y', now() - interval '10 minutes', now(), 0)")
             plan = "\n".join(row[0] for row in cursor.fetchall())
         finally:
             cursor.execute("DEALLOCATE neighbours_plan")
-    burst_scan = plan[plan.index("access_point_id = $8") - 200:plan.index("access_point_id = $8") + 120]
-    assert "Index Cond" in burst_scan and "answers_digest" in burst_scan.split("Filter")[0]
+    at = plan.index("access_point_id = $11")
+    assert "Index Cond" in plan[at - 30:at] and "answers_digest" in plan[at:].split("Filter")[0].split("\n")[0], plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_any_transaction_one_statement_stores_it_and_a_repeat_returns_it(survey, settings):
+    """The production path: autocommit, no surrounding transaction, versions already known frozen."""
+    key = uuid.uuid4()
+    first, created = submit(survey, key=key, minutes=5)
+    again, created_again = submit(survey, key=key, minutes=6, scores={(survey.spak.pk, 1): 1})
+    assert (created, created_again, again.pk) == (True, False, first.pk)
+    assert Scoresheet.objects.filter(response=first).count() == 2
+    assert Response.objects.filter(idempotency_key=key).count() == 1
+    assert connection.get_autocommit()  # nothing left open
+    assert submit(survey, minutes=7)[1]  # and the connection still works
