@@ -55,7 +55,7 @@ def dashboard_unit(request, code):
     return render(request, "reporting/dashboard_unit.html", context)
 
 
-def _sort_headers(request, period, versions, sort, descending, *, sortable=True):
+def _sort_headers(period, versions, sort, descending, *, sortable=True):
     columns = [("nama", _("Nama")), ("partisipasi", _("Partisipasi"))]
     columns += [(f"indeks-{i}", v.instrument.index_code) for i, v in enumerate(versions)]
     columns += [("bendera", _("Ditandai")), ("terakhir", _("Jawaban terakhir"))]
@@ -90,7 +90,7 @@ def dashboard_kanwil(request, code):
     data = selectors.kanwil_dashboard(kanwil, period, Unit.objects.visible_to(request.user).filter(kanwil=kanwil))
     sort, descending = _sorting(request)
     data["rows"] = selectors.sort_rows(data["rows"], sort, descending)
-    context.update(data, headers=_sort_headers(request, period, data["versions"], sort, descending))
+    context.update(data, headers=_sort_headers(period, data["versions"], sort, descending))
     return render(request, "reporting/dashboard_kanwil.html", context)
 
 
@@ -105,8 +105,8 @@ def dashboard_national(request):
     data["rows"] = selectors.sort_rows(data["rows"], sort, descending)
     context.update(
         data,
-        headers=_sort_headers(request, period, data["versions"], sort, descending),
-        unit_headers=_sort_headers(request, period, data["versions"], "", False, sortable=False),
+        headers=_sort_headers(period, data["versions"], sort, descending),
+        unit_headers=_sort_headers(period, data["versions"], "", False, sortable=False),
     )
     return render(request, "reporting/dashboard_national.html", context)
 

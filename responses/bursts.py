@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Flag, Response, Scoresheet
-from .validity import SCORE_FIELDS, Rule, answer_vector, mark_flagged, queue_recompute
+from .validity import SCORE_FIELDS, Rule, answer_vector, burst_evidence, mark_flagged, queue_recompute
 
 
 def burst_runs(items: list[tuple[datetime, int]]) -> list[list[int]]:
@@ -80,15 +80,8 @@ def detect_bursts(*, since: datetime, until: datetime, now: datetime | None = No
 
 def _flag_burst(run: list[int], access_point_id: int, vector: tuple, rows: dict, now: datetime) -> list[int]:
     times = sorted(rows[pk]["created_at"] for pk in run)
-    evidence = {
-        "access_point_id": access_point_id,
-        "window_minutes": settings.VALIDITY_BURST_WINDOW_MINUTES,
-        "count": len(run),
-        "responses": sorted(run),
-        "first": times[0].isoformat(),
-        "last": times[-1].isoformat(),
-        "vector": [{"version_id": v, "scores": [s for s in scores if s is not None]} for v, scores in vector],
-    }
+    evidence = burst_evidence(access_point_id=access_point_id, count=len(run), members=run, first=times[0],
+                              last=times[-1], vector=vector)
     existing = set(Flag.objects.filter(response_id__in=run, rule=Rule.BURST).values_list("response_id", flat=True))
     Flag.objects.filter(response_id__in=existing, rule=Rule.BURST).update(evidence=evidence)
     new = [pk for pk in run if pk not in existing]

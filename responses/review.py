@@ -13,8 +13,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from surveys.access import is_role
 from surveys.audit import record_review_decision
-from surveys.models import Role, Unit, membership_of, sees_everything
+from surveys.models import Role, Unit, sees_everything
 
 from .models import Flag, Response, ReviewDecision, Scoresheet
 from .validity import queue_recompute
@@ -27,10 +28,7 @@ NEW_STATUS = {
 
 def can_review(user) -> bool:
     """Kanwil staff (for their region) and Pusat review flagged responses; UPT officers never do."""
-    if sees_everything(user):
-        return True
-    membership = membership_of(user)
-    return membership is not None and membership.role == Role.KANWIL
+    return sees_everything(user) or is_role(user, Role.KANWIL)
 
 
 def reviewable(user):

@@ -15,6 +15,7 @@ from surveys.models import Period, Role, Unit
 
 from . import review
 from .models import Flag, Response, ReviewDecision
+from .validity import answer_vector
 
 PAGE_SIZE = 100
 
@@ -152,7 +153,7 @@ def describe(response: Response) -> dict:
         "response": response,
         "local_time": timezone.localtime(response.created_at),
         "vectors": [(s.version.instrument.code, [v for v in s.scores(20) if v is not None]) for s in sheets],
-        "vector_key": tuple((s.version_id, tuple(s.scores(20))) for s in sheets),
+        "vector_key": answer_vector(sheets),
         "rules": [f.get_rule_display() for f in sorted(response.flags.all(), key=lambda f: f.rule)],
         "device": response.device_hash[:8],
     }

@@ -10,7 +10,6 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -84,7 +83,7 @@ class Traffic:
 
 
 def _service_day(unit: Unit, day: date) -> tuple[datetime, datetime]:
-    tz = ZoneInfo(settings.TIME_ZONE)
+    tz = timezone.get_default_timezone()
     opens = datetime.combine(day, unit.opens_at or time(8, 0), tzinfo=tz)
     closes = datetime.combine(day, unit.closes_at or time(15, 0), tzinfo=tz)
     return opens, closes

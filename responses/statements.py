@@ -20,13 +20,13 @@ except ImportError:  # the embedded SQLite mode does not need it
     psycopg = None
 
 
-def run(sql: str, params: list, *, fetch: bool = True) -> list[tuple]:
+def run(sql: str, params: list) -> list[tuple]:
     """Executes one statement with `%s` placeholders on the current connection; returns its rows."""
     db = transaction.get_connection()  # the connection itself, not the per-attribute-lookup proxy
     if db.vendor != "postgresql" or not settings.FORM_PREPARED_STATEMENTS or psycopg is None:
         with db.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall() if fetch else []
+            return cursor.fetchall()
     # What Django's cursor() and execute() check first, without their wrapper objects (a tenth of a
     # submission's CPU for four statements).
     db.close_if_health_check_failed()
@@ -35,7 +35,7 @@ def run(sql: str, params: list, *, fetch: bool = True) -> list[tuple]:
     with db.wrap_database_errors:  # psycopg's errors become Django's (IntegrityError for a repeated key)
         cursor = psycopg.Cursor(db.connection)  # server-side binding, on Django's connection
         cursor.execute(sql, params, prepare=True)
-        return cursor.fetchall() if fetch else []
+        return cursor.fetchall()
 
 
 # --------------------------------------------------------------------------- INSERTs

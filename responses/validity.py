@@ -14,7 +14,6 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -75,7 +74,7 @@ def answer_vector(sheets) -> tuple:
 
 
 def _local(moment: datetime) -> datetime:
-    return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE))
+    return timezone.localtime(moment, timezone.get_default_timezone())
 
 
 # --------------------------------------------------------------------------- the cheap rules
@@ -310,20 +309,29 @@ def record_assessment(response: Response, assessment: Assessment, *, sheets: lis
     return list(Flag.objects.filter(response=response))
 
 
+def burst_evidence(*, access_point_id: int, count: int, members: list[int], first: datetime, last: datetime,
+                   vector: tuple) -> dict:
+    """What a reviewer sees of a burst: where, how many, which responses, when, and the shared answers."""
+    return {
+        "access_point_id": access_point_id,
+        "window_minutes": settings.VALIDITY_BURST_WINDOW_MINUTES,
+        "count": count,
+        "responses": sorted(members),
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "vector": [{"version_id": v, "scores": [x for x in scores if x is not None]} for v, scores in vector],
+    }
+
+
 def _burst_flags(response: Response, rows: list, sheets: list[Scoresheet], *, now: datetime) -> list[Flag]:
     """Burst flags for the new response and the members without one, with the run as evidence. The
     periodic `detect_bursts` job refreshes the evidence of whole runs."""
-    members = [pk for pk, _, _ in rows[: EVIDENCE_MAX_IDS - 1]] + [response.pk]
-    evidence = {
-        "access_point_id": response.access_point_id,
-        "window_minutes": settings.VALIDITY_BURST_WINDOW_MINUTES,
-        "count": len(rows) + 1,
-        "responses": sorted(members),
-        "first": min([at for _, at, _ in rows] + [response.created_at]).isoformat(),
-        "last": response.created_at.isoformat(),
-        "vector": [{"version_id": v, "scores": [x for x in scores if x is not None]}
-                   for v, scores in answer_vector(sheets)],
-    }
+    evidence = burst_evidence(
+        access_point_id=response.access_point_id, count=len(rows) + 1,
+        members=[pk for pk, _, _ in rows[: EVIDENCE_MAX_IDS - 1]] + [response.pk],
+        first=min([at for _, at, _ in rows] + [response.created_at]), last=response.created_at,
+        vector=answer_vector(sheets),
+    )
     unflagged = [pk for pk, _, has_flag in rows if not has_flag] + [response.pk]
     return [Flag(response_id=pk, rule=Rule.BURST, evidence=evidence, created_at=now) for pk in sorted(unflagged)]
 

@@ -121,7 +121,7 @@ def public_form(request, token):
         idempotency_key=form_token.key, completion_seconds=form_token.completion_seconds(now),
         device_hash=device_hash, device_class=devices.device_class(request.headers.get("User-Agent", "")),
         sex=data["sex"], age_band=data["age_band"], education=data["education"], occupation=data["occupation"],
-        steered=data["steered"], suggestion=data["suggestion"].strip(), extra_answers=form.extra_answers(),
+        steered=data["steered"], suggestion=data["suggestion"], extra_answers=form.extra_answers(),
         now=now, checked=True,
     )
     response = _thanks_redirect(access_point)

@@ -41,11 +41,6 @@ def kanwil_in_scope(user, code: str) -> Kanwil:
     return get_object_or_404(Kanwil.objects.visible_to(user), code=code)
 
 
-def can_manage_unit(user, unit: Unit) -> bool:
-    """Officers of the unit, its Kanwil's staff and Pusat may change the unit's settings."""
-    return Unit.objects.visible_to(user).filter(pk=unit.pk).exists()
-
-
 def is_role(user, role: str) -> bool:
     if role == Role.PUSAT:
         return sees_everything(user)

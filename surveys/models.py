@@ -462,10 +462,6 @@ class ExtraItem(models.Model):
     def __str__(self):
         return localized(self, "prompt")
 
-    @property
-    def owner(self):
-        return self.unit or self.kanwil
-
     def localized_choices(self) -> list[tuple[str, str]]:
         """(value, label) pairs in the active language."""
         english = (get_language() or "id").startswith("en")

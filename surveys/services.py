@@ -16,7 +16,6 @@ from .models import (
     Instrument,
     InstrumentVersion,
     Period,
-    Role,
     Target,
     Unit,
     UnitService,
@@ -285,10 +284,3 @@ def rotate_token(*, access_point: AccessPoint, acting_user=None) -> AccessPoint:
     access_point.save(update_fields=["token"])
     return access_point
 
-
-def managed_by(user) -> str:
-    """The role a user manages as: "pusat", "kanwil" or "upt" (for forms that differ by role)."""
-    if sees_everything(user):
-        return Role.PUSAT
-    membership = membership_of(user)
-    return membership.role if membership else ""

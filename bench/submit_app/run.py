@@ -92,16 +92,6 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def choose_hook() -> str:
-    try:
-        __import__("reporting.tasks")
-        from django.conf import settings
-
-        return settings.RECOMPUTE_HOOK
-    except ImportError:
-        return "bench.submit_app.hooks.queue_recompute"
-
-
 def load_data():
     """Demo data, earlier bench rows removed; returns (access point, period, service, form body)."""
     from django.core.management import call_command
@@ -228,8 +218,7 @@ def main() -> int:
     django.setup()
     from django.conf import settings
 
-    env["RECOMPUTE_HOOK"] = os.environ["RECOMPUTE_HOOK"] = choose_hook()
-    settings.RECOMPUTE_HOOK = env["RECOMPUTE_HOOK"]
+    env["RECOMPUTE_HOOK"] = settings.RECOMPUTE_HOOK
     access_point, period, service, body = load_data()
     # The bare view writes at another access point of the unit, so its thousands of rows do not crowd the
     # form's access point (whose recent responses the burst rule reads) beyond what a real counter sees.

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reporting.models import Level, Snapshot
+from reporting.selectors import suggestions
 from responses.models import Response
 from surveys.models import AccessPoint, Instrument, InstrumentVersion, Kanwil, Period, Target, Unit, localized
 
@@ -222,11 +223,8 @@ def indicator_movements(unit: Unit, period: Period) -> list[Movement]:
             version = following.instrument_versions.filter(instrument_id=plan.version.instrument_id).first()
             if version is not None:
                 after = indicator_score(unit_snapshot(unit, following, version), plan.indicator_code)
-        statement = ""
-        indicator = plan.version.indicators.filter(code=plan.indicator_code).first()
-        if indicator is not None:
-            statement = localized(indicator, "statement")
-        movements.append(Movement(plan, statement, plan.score, after, following))
+        movements.append(Movement(plan, indicator_statement(plan.version, plan.indicator_code), plan.score, after,
+                                  following))
     return movements
 
 
@@ -316,12 +314,8 @@ def period_checklist(unit: Unit, period: Period | None, *, now: datetime | None 
 # --------------------------------------------------------------------------- suggestions
 def unit_suggestions(unit: Unit, period: Period):
     """Respondents' written suggestions (saran) for the unit in the period, newest first."""
-    return (
-        Response.objects.filter(unit=unit, period=period)
-        .exclude(suggestion="")
-        .select_related("service")
-        .prefetch_related(Prefetch("action_plans", queryset=ActionPlan.objects.only("pk", "indicator_code")))
-        .order_by("-created_at")
+    return suggestions(unit, period).prefetch_related(
+        Prefetch("action_plans", queryset=ActionPlan.objects.only("pk", "indicator_code"))
     )
 
 

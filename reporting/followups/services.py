@@ -141,8 +141,7 @@ def set_target(*, instrument: Instrument, period: Period | None, target_nrr: Dec
     """Sets the target NRR for an instrument, for one period or (period None) as the standing default."""
     if target_nrr <= 0:
         raise ValidationError(_("Target harus lebih dari nol."))
-    with transaction.atomic():
-        row, _created = FollowUpTarget.objects.update_or_create(
-            instrument=instrument, period=period, defaults={"target_nrr": target_nrr, "updated_by": acting_user}
-        )
+    row, _created = FollowUpTarget.objects.update_or_create(  # atomic by itself
+        instrument=instrument, period=period, defaults={"target_nrr": target_nrr, "updated_by": acting_user}
+    )
     return row

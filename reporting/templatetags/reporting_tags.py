@@ -11,11 +11,3 @@ def localized(obj, field: str) -> str:
     """{{ instrument|localized:"index_name" }}: the English variant when English is active and filled."""
     return localized_text(obj, field) if obj is not None else ""
 
-
-@register.filter
-def at(sequence, index):
-    """{{ row.indices|at:forloop.counter0 }}: an item by position, or None."""
-    try:
-        return sequence[int(index)]
-    except (IndexError, TypeError, ValueError):
-        return None
