@@ -11,10 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils.translation import get_language
 
 from responses.models import Flag, Response
-from surveys.models import AccessPoint, InstrumentVersion, Kanwil, Period, Target, Unit, localized
+from surveys.models import AccessPoint, InstrumentVersion, Kanwil, Period, Target, Unit, localized, localized_label
 
 from .models import Level, Snapshot
 
@@ -64,9 +63,7 @@ def band_label(version: InstrumentVersion, code: str) -> str:
     """The category's label (e.g. "Baik") in the active language, from the version's bands."""
     for band in version.bands:
         if band.get("code") == code:
-            if (get_language() or "id").startswith("en") and band.get("label_en"):
-                return band["label_en"]
-            return band.get("label", "")
+            return localized_label(band)
     return ""
 
 

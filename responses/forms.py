@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import ExtraItem, localized
+from surveys.models import ExtraItem, localized, localized_label
 
 from .models import AgeBand, Education, Occupation, Sex
 from .questionnaire import Questionnaire
@@ -17,11 +17,9 @@ HONEYPOT_FIELD = "situs_web"
 UNKNOWN_CHOICE = {"invalid_choice": _("Pilihan ini tidak dikenal.")}
 
 
-def localized_label(choice: dict) -> str:
-    """`label_en` of a JSON choice when the page is in English and it is filled, else `label`."""
-    if (get_language() or "id").startswith("en") and choice.get("label_en"):
-        return choice["label_en"]
-    return str(choice.get("label") or choice.get("value"))
+def choice_label(choice: dict) -> str:
+    """A JSON choice's label in the active language, else its value."""
+    return localized_label(choice, default=str(choice.get("value")))
 
 
 def statement_field_name(version_id: int, position: int) -> str:
@@ -113,7 +111,7 @@ class SurveyForm(forms.Form):
         service.choices = [(s.pk, localized(s, "name")) for s in questionnaire.services]
         attrs = {"questionnaire": questionnaire, "statement_fields": [], "service": service}
         for version in questionnaire.versions:
-            labels = {int(c["value"]): localized_label(c) for c in version.scale_labels if "value" in c}
+            labels = {int(c["value"]): choice_label(c) for c in version.scale_labels if "value" in c}
             choices = [
                 (value, labels.get(value, str(value))) for value in range(version.scale_min, version.scale_max + 1)
             ]
@@ -143,7 +141,7 @@ class SurveyForm(forms.Form):
         if item.kind == ExtraItem.Kind.CHOICE:
             return forms.ChoiceField(
                 label=label, required=item.required, widget=forms.RadioSelect, error_messages=messages,
-                choices=[(str(c["value"]), localized_label(c)) for c in item.choices if "value" in c],
+                choices=[(str(c["value"]), choice_label(c)) for c in item.choices if "value" in c],
             )
         messages["max_length"] = _("Paling banyak %(limit_value)d karakter (sekarang %(show_value)d).")
         return forms.CharField(
@@ -163,8 +161,8 @@ class SurveyForm(forms.Form):
             hint = ""
             if low and high:
                 hint = _("Skala %(min)d (%(low)s) sampai %(max)d (%(high)s).") % {
-                    "min": version.scale_min, "low": localized_label(low[0]),
-                    "max": version.scale_max, "high": localized_label(high[0]),
+                    "min": version.scale_min, "low": choice_label(low[0]),
+                    "max": version.scale_max, "high": choice_label(high[0]),
                 }
             instrument = version.instrument
             title = f"{localized(instrument, 'name')} ({instrument.code})"

@@ -19,6 +19,14 @@ def localized(obj, field: str) -> str:
     return getattr(obj, field)
 
 
+def localized_label(row: dict, default: str = "") -> str:
+    """A JSON label row's `label_en` when the active language is English and it is filled, else its `label`,
+    else `default` (scale labels, bands, extra item choices)."""
+    if (get_language() or "id").startswith("en") and row.get("label_en"):
+        return row["label_en"]
+    return row.get("label") or default
+
+
 # --------------------------------------------------------------------------- scope
 class Role(models.TextChoices):
     PUSAT = "pusat", _("Pusat")
@@ -296,13 +304,9 @@ class InstrumentVersion(models.Model):
 
     def localized_scale(self) -> list[tuple[int, str]]:
         """(value, label) pairs of the scale in the active language, from minimum to maximum."""
-        english = (get_language() or "id").startswith("en")
         labels = {row["value"]: row for row in self.scale_labels}
-        out = []
-        for value in range(self.scale_min, self.scale_max + 1):
-            row = labels.get(value, {})
-            out.append((value, (english and row.get("label_en")) or row.get("label") or str(value)))
-        return out
+        return [(value, localized_label(labels.get(value, {}), default=str(value)))
+                for value in range(self.scale_min, self.scale_max + 1)]
 
 
 class Indicator(models.Model):
@@ -464,8 +468,7 @@ class ExtraItem(models.Model):
 
     def localized_choices(self) -> list[tuple[str, str]]:
         """(value, label) pairs in the active language."""
-        english = (get_language() or "id").startswith("en")
-        return [(c["value"], (english and c.get("label_en")) or c["label"]) for c in self.choices]
+        return [(c["value"], localized_label(c)) for c in self.choices]
 
 
 # --------------------------------------------------------------------------- access points

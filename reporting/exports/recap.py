@@ -6,20 +6,15 @@ from pathlib import Path
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from reporting.models import Level
+from surveys.models import localized_label
 
 from .raw import raw_sheet
 from .rows import IndexTable, RecapData, Scope, count_raw, indicator_nrr, recap_data
 from .workbook import CATEGORY, DEC2, INT, PCT, TEXT, Column, Cover, Sheet, save_workbook
-
-
-def _localized_band_label(band: dict) -> str:
-    if (get_language() or "id").startswith("en") and band.get("label_en"):
-        return band["label_en"]
-    return band.get("label", "")
 
 
 def _when(moment: datetime | None) -> str:
@@ -71,7 +66,7 @@ def cover(data: RecapData, *, now: datetime) -> Cover:
               "dibulatkan. Sumber: Permenpan RB 14/2017."),
         ],
         legend_title=_("Kategori mutu pelayanan (berdasarkan IK)"),
-        legend=[(b["code"], f"{b['min']}–{b['max']}", _localized_band_label(b)) for b in bands],
+        legend=[(b["code"], f"{b['min']}–{b['max']}", localized_label(b)) for b in bands],
     )
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reporting.models import Level, Snapshot
-from reporting.selectors import suggestions
+from reporting.selectors import band_label, suggestions
 from responses.models import Response
 from surveys.models import AccessPoint, Instrument, InstrumentVersion, Kanwil, Period, Target, Unit, localized
 
@@ -396,21 +396,6 @@ class PublicPeriod:
     figures: list[PublicFigure]
 
 
-def _category_label(version: InstrumentVersion, code: str) -> str:
-    for band in version.bands:
-        if band["code"] == code:
-            return localized_band(band)
-    return ""
-
-
-def localized_band(band: dict) -> str:
-    from django.utils.translation import get_language
-
-    if (get_language() or "id").startswith("en") and band.get("label_en"):
-        return band["label_en"]
-    return band.get("label", "")
-
-
 def _final_snapshots(**scope):
     return (
         Snapshot.objects.filter(service=None, is_final=True, period__status=Period.Status.CLOSED, **scope)
@@ -438,7 +423,7 @@ def _by_period(snapshots, limit: int) -> list[PublicPeriod]:
                 nrr=snap.nrr,
                 ik=snap.ik,
                 category=snap.category,
-                category_label=_category_label(snap.version, snap.category),
+                category_label=band_label(snap.version, snap.category),
                 n=snap.n_counted,
             )
         )
