@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from surveys.access import is_role, staff_required, unit_in_scope
 from surveys.models import Kanwil, Period, Role, Unit
 
-from . import selectors, services
+from . import public, selectors, services
 from .forms import ActionPlanForm, CommentForm, EvidenceForm, MonitoringFilterForm, TargetForm
 from .models import ActionPlan, Evidence, FollowUpTarget
 
@@ -290,7 +290,7 @@ def public_index(request):
 
 def public_kanwil(request, code):
     kanwil = get_object_or_404(Kanwil, code=code)
-    results = selectors.public_kanwil_results(kanwil)
+    results = public.public_kanwil_results(kanwil)
     latest = Period.objects.filter(
         status=Period.Status.CLOSED, snapshots__is_final=True, snapshots__level="unit",
         snapshots__unit__kanwil=kanwil,
@@ -302,8 +302,8 @@ def public_kanwil(request, code):
             "kanwil": kanwil,
             "results": results,
             "latest": latest,
-            "unit_rows": selectors.public_unit_table(kanwil, latest) if latest else [],
-            "items": selectors.public_action_items(kanwil.units.all()),
+            "unit_rows": public.public_unit_table(kanwil, latest) if latest else [],
+            "items": public.public_action_items(kanwil.units.all()),
         },
     )
 
@@ -313,6 +313,6 @@ def public_unit(request, code):
     return render(
         request,
         "public/unit.html",
-        {"unit": unit, "results": selectors.public_unit_results(unit),
-         "items": selectors.public_action_items([unit])},
+        {"unit": unit, "results": public.public_unit_results(unit),
+         "items": public.public_action_items([unit])},
     )

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from reporting.followups import selectors, services
+from reporting.followups import public, selectors, services
 from reporting.followups.models import ActionPlan, FollowUpTarget
 from surveys.models import Period
 from tests.factories import make_access_point, make_period, make_target
@@ -151,7 +151,7 @@ def test_public_figures_are_final_and_from_closed_periods_only(org, periods, res
     q2 = make_period(name="Triwulan II 2026", starts_on=date(2026, 4, 1), ends_on=date(2026, 6, 30),
                      status=Period.Status.CLOSED)
     make_snapshot(org.semarang, q2, periods.spkp, SPKP_SUMS, final=False)  # closed but never finalised
-    found = selectors.public_unit_results(org.semarang)
+    found = public.public_unit_results(org.semarang)
     assert [p.period.name for p in found] == ["Triwulan III 2026"]
     assert [(f.instrument.code, f.nrr, f.category, f.n) for f in found[0].figures] == [
         ("SPAK", Decimal("3.68"), "A", 5), ("SPKP", Decimal("3.50"), "B", 5)]
