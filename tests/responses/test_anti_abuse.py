@@ -170,3 +170,13 @@ def test_disabling_an_access_point_takes_effect_at_once_despite_the_cached_form(
     assert client.get(survey.url).status_code == 200  # the worker now holds this form's definition
     AccessPoint.objects.filter(pk=survey.counter.pk).update(enabled=False)
     assert client.get(survey.url).status_code == 404
+
+
+def test_after_a_storage_outage_the_counters_are_left_alone_for_a_while(survey, settings):
+    settings.FORM_RATE_LIMIT_STORAGE_URL = "redis://127.0.0.1:6399/6"  # nothing listens here
+    settings.FORM_RATE_LIMIT_ACCESS_POINT = "1/600"
+    assert flood(survey, 1) == [303]
+    # The storage is back (here: memory), but within RETRY_SECONDS nobody waits on it again.
+    settings.FORM_RATE_LIMIT_STORAGE_URL = "memory://"
+    assert flood(survey, 2) == [303, 303]
+    assert Response.objects.count() == 3
