@@ -40,10 +40,13 @@ services:
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+lint: export SECRET_KEY ?= insecure-test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz
 lint: install-test
 	$(VENV)/bin/ruff check .
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
 
+# Tests run production-like (DEBUG off), so they need a SECRET_KEY; this one is for tests only.
+test: export SECRET_KEY ?= insecure-test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz
 test: install-test services browser lint
 	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest -p no:cacheprovider --create-db
 

@@ -32,6 +32,7 @@ def setup_django() -> None:
     os.environ["DATABASE_URL"] = BENCH_URL
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spakspkp.settings")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
     import django
 
     django.setup()

@@ -1,5 +1,5 @@
 """Dashboards, exports and follow-up URLs."""
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("staf/dasbor/kanwil/<slug:code>/", views.dashboard_kanwil, name="dashboard_kanwil"),
     path("staf/dasbor/upt/<slug:code>/", views.dashboard_unit, name="dashboard_unit"),
     path("metodologi/", views.methodology, name="methodology"),
+    path("", include("reporting.followups.urls")),
+    path("", include("reporting.exports.urls")),
 ]

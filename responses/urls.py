@@ -1,9 +1,10 @@
-"""Public survey form URLs: one address per access point (printed as a QR code)."""
-from django.urls import path
+"""Public survey form URLs (one address per access point, printed as a QR code), then the review pages."""
+from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
     path("s/<str:token>/", views.public_form, name="public_form"),
     path("s/<str:token>/terima-kasih/", views.thanks, name="public_form_thanks"),
+    path("", include("responses.review.urls")),
 ]

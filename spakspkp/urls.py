@@ -20,10 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("surveys.urls")),
     path("", include("reporting.urls")),
-    path("", include("reporting.followups.urls")),
-    path("", include("responses.review_urls")),
-    path("", include("surveys.audit_urls")),
-    path("", include("reporting.exports.urls")),
 ]
 
 handler404 = "surveys.views.not_found"

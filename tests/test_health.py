@@ -2,6 +2,8 @@
 import pytest
 from django.db import connection
 
+from tests import brokers
+
 
 @pytest.mark.django_db
 def test_health_in_embedded_mode_reports_eager_broker(client, settings):
@@ -14,14 +16,14 @@ def test_health_in_embedded_mode_reports_eager_broker(client, settings):
 @pytest.mark.django_db
 def test_health_with_redis_broker_reports_ok(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/15"
+    settings.CELERY_BROKER_URL = brokers.url("health")
     assert client.get("/healthz").json() == {"database": "ok", "broker": "ok"}
 
 
 @pytest.mark.django_db
 def test_health_reports_unreachable_broker(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    settings.CELERY_BROKER_URL = brokers.REFUSED
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json()["broker"] == "down"
 

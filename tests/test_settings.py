@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def start_with(**env):
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "spakspkp.settings", **env}
+    environment = {name: value for name, value in environment.items() if value is not None}
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); print('started')"],
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
@@ -27,6 +28,16 @@ def start_with(**env):
         # Per-process counters behind a shared cache would multiply every rate limit by the worker count.
         ("CACHE_URL", "memcache://127.0.0.1:11211", "Set FORM_RATE_LIMIT_STORAGE_URL"),
         ("FORM_RATE_LIMIT_STORAGE_URL", "nosuch://127.0.0.1", "FORM_RATE_LIMIT_STORAGE_URL: unknown storage scheme"),
+        ("FORM_PREPARED_STATEMENTS", "ture", "FORM_PREPARED_STATEMENTS='ture' is not a boolean"),
+        ("SECURE_HSTS_INCLUDE_SUBDOMAINS", "yep", "SECURE_HSTS_INCLUDE_SUBDOMAINS='yep' is not a boolean"),
+        ("SECURE_HSTS_PRELOAD", "nope", "SECURE_HSTS_PRELOAD='nope' is not a boolean"),
+        ("SESSION_COOKIE_SECURE", "2", "SESSION_COOKIE_SECURE='2' is not a boolean"),
+        ("CSRF_COOKIE_SECURE", "y", "CSRF_COOKIE_SECURE='y' is not a boolean"),
+        ("EMBEDDED_TASKS", "maybe", "EMBEDDED_TASKS='maybe' is not a boolean"),
+        ("SECURE_HSTS_SECONDS", "one year", "SECURE_HSTS_SECONDS='one year' is not a whole number"),
+        ("FORM_TOKEN_MAX_AGE", "2h", "FORM_TOKEN_MAX_AGE='2h' is not a whole number"),
+        ("RECOMPUTE_DEBOUNCE_SECONDS", "0", "RECOMPUTE_DEBOUNCE_SECONDS='0' must be at least 1"),
+        ("AXES_COOLOFF_HOURS", "quarter", "AXES_COOLOFF_HOURS='quarter' is not a number"),
     ],
 )
 def test_malformed_setting_fails_at_start(name, value, message):
@@ -58,3 +69,22 @@ def test_rate_limit_counters_follow_a_redis_cache_or_stay_in_memory(cache_url, s
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == storage
+
+
+def test_production_start_without_secret_key_is_refused():
+    result = start_with(DEBUG="false", SECRET_KEY=None)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "SECRET_KEY is not set" in result.stderr
+
+
+def test_every_environment_variable_the_settings_read_is_documented_in_the_readme():
+    import re
+
+    source = "\n".join(path.read_text() for path in (ROOT / "spakspkp" / "settings").glob("*.py"))
+    names = set(re.findall(r"env_(?:str|bool|int|float|list)\(\s*\"([A-Z_]+)\"", source))
+    assert {"SECRET_KEY", "DEBUG", "DATABASE_URL", "FORM_PREPARED_STATEMENTS"} <= names  # the pattern finds them
+    readme = (ROOT / "README.md").read_text()
+    documented = set(re.findall(r"^\| `([A-Z_]+)`", readme, flags=re.MULTILINE))
+    documented |= {n for row in re.findall(r"^\| (`[A-Z_]+`(?:, `[A-Z_]+`)*) \|", readme, flags=re.MULTILINE)
+                   for n in re.findall(r"`([A-Z_]+)`", row)}
+    assert names - documented == set()

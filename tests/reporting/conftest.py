@@ -8,6 +8,7 @@ from django.utils.module_loading import import_string
 
 from responses.models import Response, Scoresheet
 from surveys.models import InstrumentVersion
+from tests import brokers
 from tests.factories import make_access_point, make_period, make_target
 
 
@@ -67,8 +68,8 @@ def worked(org, period):
     return org
 
 
-BROKER_URL = "redis://127.0.0.1:6379/3"  # this feature's Redis database
-DEAD_BROKER_URL = "redis://127.0.0.1:6399/3"  # nothing listens here: a broker outage
+BROKER_URL = brokers.url("reporting")
+DEAD_BROKER_URL = brokers.UNREACHABLE + "/3"  # a broker outage
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from responses import ratelimit
 from responses.devices import COOKIE_NAME, device_class, device_hash
 from responses.models import Response
 from responses.ratelimit import Limit
+from tests import brokers
 
 from .conftest import PHONE_UA, answers_for, token_from
 
@@ -132,7 +133,7 @@ def redis_counters(settings):
     """Rate-limit counters in Redis (database 6), as in production, emptied before and after the test."""
     import redis
 
-    url = "redis://127.0.0.1:6379/6"
+    url = brokers.url("ratelimit")
     client = redis.Redis.from_url(url)
     client.flushdb()
     settings.FORM_RATE_LIMIT_STORAGE_URL = url
@@ -151,7 +152,7 @@ def test_access_point_limit_is_counted_in_redis_shared_by_every_web_process(surv
 
 
 def test_unreachable_rate_limit_storage_lets_the_answers_in(survey, settings, caplog):
-    settings.FORM_RATE_LIMIT_STORAGE_URL = "redis://127.0.0.1:6399/6"  # nothing listens here
+    settings.FORM_RATE_LIMIT_STORAGE_URL = brokers.UNREACHABLE + "/6"
     settings.FORM_RATE_LIMIT_ACCESS_POINT = "1/600"
     with caplog.at_level(logging.ERROR, logger="responses.ratelimit"):
         assert flood(survey, 2) == [303, 303]
@@ -173,7 +174,7 @@ def test_disabling_an_access_point_takes_effect_at_once_despite_the_cached_form(
 
 
 def test_after_a_storage_outage_the_counters_are_left_alone_for_a_while(survey, settings):
-    settings.FORM_RATE_LIMIT_STORAGE_URL = "redis://127.0.0.1:6399/6"  # nothing listens here
+    settings.FORM_RATE_LIMIT_STORAGE_URL = brokers.UNREACHABLE + "/6"
     settings.FORM_RATE_LIMIT_ACCESS_POINT = "1/600"
     assert flood(survey, 1) == [303]
     # The storage is back (here: memory), but within RETRY_SECONDS nobody waits on it again.

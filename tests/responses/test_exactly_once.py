@@ -12,6 +12,7 @@ from django.utils import timezone
 from responses import tokens
 from responses.models import Response, Scoresheet
 from responses.services import InvalidAnswers, submit_response
+from tests import brokers
 
 from .conftest import PHONE_UA, answers_for, token_from
 
@@ -143,7 +144,7 @@ def test_service_refuses_incomplete_or_out_of_scale_answers_and_stores_nothing(s
 def broker_down(settings, use_broker):
     """A broker nobody listens on, and Celery really publishing (not running tasks in-process)."""
     settings.RECOMPUTE_HOOK = "tests.responses.hooks.queue_recompute_task"
-    app = use_broker("redis://127.0.0.1:1/0")
+    app = use_broker(brokers.REFUSED)
     saved = app.conf.broker_connection_max_retries
     app.conf.broker_connection_max_retries = 1
     yield

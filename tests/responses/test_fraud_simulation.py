@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from responses import review
 from responses.models import Flag, Response, Scoresheet
+from responses.review import services as review
 from responses.simulation import simulate_traffic
 from tests.factories import make_access_point, make_period
 

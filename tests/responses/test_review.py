@@ -6,8 +6,8 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from responses import review
 from responses.models import Response, ReviewDecision, Scoresheet
+from responses.review import services as review
 from responses.simulation import store_response
 from tests.factories import default_versions, make_access_point, make_period
 

@@ -6,8 +6,8 @@ from auditlog.context import set_actor
 from auditlog.models import LogEntry
 
 from reporting.models import ExportJob, Level
-from responses import review
 from responses.models import ReviewDecision
+from responses.review import services as review
 from responses.simulation import store_response
 from surveys.audit import record_download
 from surveys.models import AccessPoint, Indicator, InstrumentVersion, Membership, Period, Role

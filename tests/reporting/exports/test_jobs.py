@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from reporting.exports import services
+from reporting.exports import build, services
 from reporting.models import ExportJob
 from tests.factories import make_period
 
@@ -122,7 +122,7 @@ def test_failed_job_shows_a_readable_error(org, login, django_capture_on_commit_
 
 def test_running_a_job_twice_changes_nothing(done_job):
     name = done_job.file.name
-    services.run_export(job_id=done_job.pk)
+    build.run_export(job_id=done_job.pk)
     done_job.refresh_from_db()
     assert (done_job.status, done_job.file.name) == ("done", name)
 
@@ -130,8 +130,8 @@ def test_running_a_job_twice_changes_nothing(done_job):
 def test_expired_files_are_deleted_and_no_longer_served(done_job, org, login):
     path = Path(done_job.file.path)
     assert path.exists()
-    assert services.delete_expired_exports(now=done_job.expires_at - timedelta(seconds=1)) == 0
-    assert services.delete_expired_exports(now=done_job.expires_at) == 1
+    assert build.delete_expired_exports(now=done_job.expires_at - timedelta(seconds=1)) == 0
+    assert build.delete_expired_exports(now=done_job.expires_at) == 1
     done_job.refresh_from_db()
     assert done_job.status == "expired" and not done_job.file and not path.exists()
     client = login(org.kanwil_jateng)
@@ -208,10 +208,10 @@ def test_stalled_jobs_are_failed_by_the_beat_so_the_centre_stops_waiting(dataset
     client = login(org.kanwil_jateng)
     request_recap(client, dataset.period)
     job = ExportJob.objects.get()
-    services.delete_expired_exports(now=job.created_at + timedelta(minutes=30))
+    build.delete_expired_exports(now=job.created_at + timedelta(minutes=30))
     job.refresh_from_db()
     assert job.status == "queued"  # may still be waiting for a worker
-    services.delete_expired_exports(now=job.created_at + timedelta(hours=2))
+    build.delete_expired_exports(now=job.created_at + timedelta(hours=2))
     job.refresh_from_db()
     assert job.status == "failed" and job.error == "Penyusunan berkas terhenti. Silakan minta ekspor lagi."
     page = client.get("/staf/ekspor/").content.decode()

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 
 from reporting.models import ExportJob
+from tests import brokers
 
-BROKER_URL = "redis://127.0.0.1:6379/4"  # this feature's Redis database
+BROKER_URL = brokers.url("exports")
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from surveys.access import is_role
 from surveys.audit import record_review_decision
 from surveys.models import Role, Unit, sees_everything
 
-from .models import Flag, Response, ReviewDecision, Scoresheet
-from .validity import queue_recompute
+from ..models import Flag, Response, ReviewDecision, Scoresheet
+from ..validity import queue_recompute
 
 NEW_STATUS = {
     ReviewDecision.Decision.REJECT: Response.Status.REJECTED,

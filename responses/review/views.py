@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy
 from surveys.access import staff_required, unit_in_scope
 from surveys.models import Period, Role, Unit
 
-from . import review
-from .models import Flag, Response, ReviewDecision
-from .validity import answer_vector
+from ..models import Flag, Response, ReviewDecision
+from ..validity import answer_vector
+from . import services as review
 
 PAGE_SIZE = 100
 

@@ -1,7 +1,7 @@
 """Staff pages for response validity: the review queue, evidence of one response, a unit's flag counts."""
 from django.urls import path
 
-from . import review_views
+from . import views as review_views
 
 urlpatterns = [
     path("staf/tinjauan/", review_views.queue, name="review_queue"),

@@ -11,7 +11,7 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.utils import timezone
 
-from .models import (
+from ..models import (
     AccessPoint,
     ExtraItem,
     Indicator,

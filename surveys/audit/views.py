@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from .access import staff_required
-from .audit import EVENT_DOWNLOAD, EVENT_REVIEW
-from .models import Role
+from ..access import staff_required
+from ..models import Role
+from . import EVENT_DOWNLOAD, EVENT_REVIEW
 
 PAGE_SIZE = 50
 

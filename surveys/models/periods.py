@@ -1,0 +1,135 @@
+"""Survey periods (quarter by default), each unit's population and target per period, and extra items."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .instruments import InstrumentVersion
+from .localized import localized, localized_label
+from .organisation import Kanwil, Unit, UnitService
+
+
+class PeriodQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Period.Status.OPEN)
+
+
+class Period(models.Model):
+    """A survey period of a programme (quarter by default). At most one is open per programme."""
+
+    class Kind(models.TextChoices):
+        QUARTER = "quarter", _("Triwulan")
+        SEMESTER = "semester", _("Semester")
+        YEAR = "year", _("Tahun")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Terjadwal")
+        OPEN = "open", _("Dibuka")
+        CLOSED = "closed", _("Ditutup")
+
+    programme = models.SlugField(_("program"), max_length=40, default="spak-spkp")
+    name = models.CharField(_("nama"), max_length=100)  # "Triwulan IV 2026"
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices, default=Kind.QUARTER)
+    starts_on = models.DateField(_("tanggal buka"))
+    ends_on = models.DateField(_("tanggal tutup"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    instrument_versions = models.ManyToManyField(InstrumentVersion, related_name="periods", blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme"], condition=Q(status="open"), name="one_open_period_per_programme"
+            ),
+            models.CheckConstraint(name="period_dates_ordered", condition=Q(ends_on__gte=models.F("starts_on"))),
+        ]
+        verbose_name = _("periode")
+        verbose_name_plural = _("periode")
+
+    def __str__(self):
+        return self.name
+
+
+class Target(models.Model):
+    """Population and target sample of one service of one UPT in one period (methodology section 4)."""
+
+    class Source(models.TextChoices):
+        ENTERED = "entered", _("Diisi UPT")
+        CARRIED = "carried", _("Dari periode sebelumnya")
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="targets")
+    service = models.ForeignKey(UnitService, on_delete=models.PROTECT, related_name="targets")
+    population = models.PositiveIntegerField(_("populasi (penerima layanan)"))
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENTERED)
+    sample_target = models.PositiveIntegerField(_("target sampel"))  # Krejcie–Morgan, floor 30
+    adjusted_target = models.PositiveIntegerField(_("target disesuaikan Kanwil"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "service"], name="target_period_service_unique")]
+        verbose_name = _("target sampel")
+        verbose_name_plural = _("target sampel")
+
+    @property
+    def effective_target(self) -> int:
+        return self.adjusted_target if self.adjusted_target is not None else self.sample_target
+
+
+class ExtraItemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Items of units the user sees, and of Kanwil the user sees (or whose units the user sees)."""
+        units = Unit.objects.visible_to(user)
+        return self.filter(Q(unit__in=units) | Q(kanwil__in=Kanwil.objects.visible_to(user)))
+
+    def effective_for(self, unit, period):
+        """The active extra items a respondent of `unit` sees in `period`: the Kanwil's first, then the unit's."""
+        return (
+            self.filter(period=period, active=True)
+            .filter(Q(unit=unit) | Q(kanwil_id=unit.kanwil_id))
+            .order_by(models.F("unit").asc(nulls_first=True), "position", "pk")
+        )
+
+
+class ExtraItem(models.Model):
+    """A unit's (or a whole Kanwil's) own question for a period; shown after the official ones, never scored."""
+
+    class Kind(models.TextChoices):
+        CHOICE = "choice", _("Pilihan")
+        TEXT = "text", _("Teks singkat (opsional)")
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="extra_items")
+    kanwil = models.ForeignKey(Kanwil, on_delete=models.CASCADE, null=True, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    prompt = models.CharField(_("pertanyaan"), max_length=300)
+    prompt_en = models.CharField(_("pertanyaan (Inggris)"), max_length=300, blank=True)
+    # [{"value": "a", "label": "...", "label_en": "..."}]
+    choices = models.JSONField(_("pilihan"), default=list, blank=True)
+    required = models.BooleanField(_("wajib"), default=False)
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    active = models.BooleanField(_("aktif"), default=True)
+
+    objects = ExtraItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="extra_item_one_owner",
+                condition=Q(kanwil__isnull=False, unit__isnull=True) | Q(kanwil__isnull=True, unit__isnull=False),
+            )
+        ]
+        verbose_name = _("butir tambahan")
+        verbose_name_plural = _("butir tambahan")
+
+    def __str__(self):
+        return localized(self, "prompt")
+
+    def localized_choices(self) -> list[tuple[str, str]]:
+        """(value, label) pairs in the active language."""
+        return [(c["value"], localized_label(c)) for c in self.choices]
