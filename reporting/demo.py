@@ -97,7 +97,7 @@ FLAG_CHOICES, FLAG_WEIGHTS = [None, *(r.value for r in FLAG_RULES)], [94, 2, 2, 
 
 @transaction.atomic
 def _fill_period(period: Period, *, now: datetime, scale: float) -> int:
-    versions = list(period.instrument_versions.prefetch_related("indicators").order_by("instrument__position"))
+    versions = period.versions_in_order()
     indicators = {v.pk: [i.pk for i in sorted(v.indicators.all(), key=lambda i: i.position)] for v in versions}
     width = max((len(ids) for ids in indicators.values()), default=0)
     closed = period.status == Period.Status.CLOSED

@@ -25,15 +25,6 @@ def periods():
     return Period.objects.order_by("-starts_on")
 
 
-def selected_period(raw: str | None) -> Period | None:
-    """The period asked for in ?periode=<id>, else the open one, else the latest."""
-    if raw and raw.isdigit():
-        found = Period.objects.filter(pk=int(raw)).first()
-        if found:
-            return found
-    return Period.objects.open().order_by("-starts_on").first() or periods().first()
-
-
 def current_snapshots(*, period: Period | None = None, level: str | None = None, unit: Unit | None = None,
                       kanwil: Kanwil | None = None, all_services: bool = False, user=None):
     """Current (latest revision) snapshots, optionally narrowed; service-level rows only with all_services."""
@@ -51,12 +42,6 @@ def current_snapshots(*, period: Period | None = None, level: str | None = None,
     if not all_services:
         qs = qs.filter(service=None)
     return qs.order_by("version__instrument__position", "-version__number")
-
-
-def period_instruments(period: Period) -> list[InstrumentVersion]:
-    """The period's instrument versions in display order (SPAK before SPKP)."""
-    return list(period.instrument_versions.select_related("instrument").prefetch_related("indicators")
-                .order_by("instrument__position", "-number"))
 
 
 def band_label(version: InstrumentVersion, code: str) -> str:
@@ -115,7 +100,7 @@ def index_figures(period: Period, snapshots, *, below_target: bool = False) -> l
     """One figure per instrument version of the period (empty when nothing was counted)."""
     by_version = {s.version_id: s for s in snapshots}
     figures = []
-    for version in period_instruments(period):
+    for version in period.versions_in_order():
         snapshot = by_version.get(version.pk)
         figure = IndexFigure(version=version, snapshot=snapshot, below_target=below_target)
         if snapshot is not None:
@@ -182,7 +167,7 @@ def unit_participation(unit: Unit, period: Period, *, today: date) -> dict:
     service_snaps: dict[int, dict[int, Snapshot]] = {}
     for s in current_snapshots(period=period, level=Level.UNIT, unit=unit, all_services=True).exclude(service=None):
         service_snaps.setdefault(s.service_id, {})[s.version_id] = s
-    versions = period_instruments(period)
+    versions = period.versions_in_order()
     services = []
     for service in unit.services.order_by("name"):
         n, target = by_service.get(service.pk, 0), targets.get(service.pk, 0)
@@ -310,7 +295,7 @@ def _scope_below_target(rows: list[ScopeRow]) -> bool:
 
 
 def kanwil_dashboard(kanwil: Kanwil, period: Period, units) -> dict:
-    versions = period_instruments(period)
+    versions = period.versions_in_order()
     rows = _unit_rows(period, list(units.order_by("name")), versions)
     pooled = current_snapshots(period=period, level=Level.KANWIL, kanwil=kanwil)
     return {
@@ -323,7 +308,7 @@ def kanwil_dashboard(kanwil: Kanwil, period: Period, units) -> dict:
 
 
 def national_dashboard(period: Period, kanwils, units) -> dict:
-    versions = period_instruments(period)
+    versions = period.versions_in_order()
     unit_rows = _unit_rows(period, list(units.select_related("kanwil").order_by("kanwil__name", "name")), versions)
     pooled = {(s.kanwil_id, s.version_id): s for s in current_snapshots(period=period, level=Level.KANWIL)}
     rows = []

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from surveys.access import kanwil_in_scope, staff_required, unit_in_scope
+from surveys.access import kanwil_in_scope, selected_period, staff_required, unit_in_scope
 from surveys.models import Kanwil, Role, Unit, membership_of, sees_everything
 
 from . import selectors
@@ -27,7 +27,7 @@ def dashboard_home(request):
 
 
 def _period_context(request):
-    period = selectors.selected_period(request.GET.get("periode"))
+    period = selected_period(request)
     return period, {"period": period, "periods": selectors.periods()}
 
 

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Flag, Response, Scoresheet
-from .validity import SCORE_FIELDS, Rule, answer_vector, burst_evidence, mark_flagged, queue_recompute
+from .recompute import queue_recompute_on_commit
+from .validity import SCORE_FIELDS, Rule, answer_vector, burst_evidence, mark_flagged
 
 
 def burst_runs(items: list[tuple[datetime, int]]) -> list[list[int]]:
@@ -73,8 +74,7 @@ def detect_bursts(*, since: datetime, until: datetime, now: datetime | None = No
             for run in burst_runs(items):
                 newly += _flag_burst(run, access_point_id, vector, rows, now)
         mark_flagged(newly)
-        for unit_id, period_id in {(rows[pk]["unit_id"], rows[pk]["period_id"]) for pk in newly}:
-            transaction.on_commit(lambda u=unit_id, p=period_id: queue_recompute(unit_id=u, period_id=p))
+        queue_recompute_on_commit((rows[pk]["unit_id"], rows[pk]["period_id"]) for pk in newly)
     return newly
 
 

@@ -9,9 +9,9 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
-from surveys.models import AccessPoint, ExtraItem, Indicator, InstrumentVersion, Period, Unit, UnitService
+from surveys.models import AccessPoint, ExtraItem, InstrumentVersion, Period, Unit, UnitService
 
 from . import statements
 
@@ -64,11 +64,7 @@ def next_period() -> Period | None:
 def _load(access_point_id: int, period_id: int) -> Questionnaire:
     access_point = AccessPoint.objects.select_related("unit", "unit__kanwil").get(pk=access_point_id)
     period = Period.objects.get(pk=period_id)
-    versions = list(
-        period.instrument_versions.select_related("instrument")
-        .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position")))
-        .order_by("instrument__position", "instrument__code")
-    )
+    versions = period.versions_in_order()
     unit = access_point.unit
     services = list(UnitService.objects.filter(unit=unit, active=True).order_by("name"))
     extra_items = list(

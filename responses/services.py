@@ -4,15 +4,14 @@ import uuid
 from contextlib import nullcontext
 from datetime import datetime
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from surveys.models import AccessPoint, InstrumentVersion, Period, UnitService
 
 from . import statements
 from .models import Response, Scoresheet
+from .recompute import queue_recompute
 from .validity import answers_digest, assess_new_response, record_assessment
 
 logger = logging.getLogger(__name__)
@@ -60,10 +59,7 @@ def _after_commit(*, unit_id: int, period_id: int, version_ids: set[int]) -> Non
     """Runs after commit. A broker outage must never fail or undo a stored response: the index can be
     recomputed later (on schedule or by hand), the answers cannot be asked again."""
     _frozen_versions.update(version_ids)
-    try:
-        import_string(settings.RECOMPUTE_HOOK)(unit_id=unit_id, period_id=period_id)
-    except Exception:
-        logger.exception("Index recompute not queued for unit %s, period %s", unit_id, period_id)
+    queue_recompute(unit_id=unit_id, period_id=period_id)
 
 
 def submit_response(

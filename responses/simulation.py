@@ -19,6 +19,7 @@ from surveys.models import AccessPoint, InstrumentVersion, Period, Unit, UnitSer
 
 from . import bursts, validity
 from .models import Response, Scoresheet
+from .recompute import queue_recompute
 
 
 def _device(label: str) -> str:
@@ -97,7 +98,7 @@ def simulate_traffic(*, unit: Unit, period: Period, day: date, honest: int = 200
     top score throughout but take their time, returning visitors on the same phone after more than 24 h,
     and forms finished shortly after the counter closes.
     """
-    versions = list(period.instrument_versions.order_by("instrument__position"))
+    versions = period.versions_in_order()
     if not versions:
         raise ValueError("period has no instrument versions")
     points = list(unit.access_points.filter(enabled=True).order_by("pk"))
@@ -163,7 +164,7 @@ def simulate_traffic(*, unit: Unit, period: Period, day: date, honest: int = 200
         ).pk)
     bursts.detect_bursts(since=datetime.combine(first_day, time(0), tzinfo=opens.tzinfo),
                            until=closes + timedelta(hours=2), access_point_ids=[p.pk for p in points])
-    validity.queue_recompute(unit_id=unit.pk, period_id=period.pk)
+    queue_recompute(unit_id=unit.pk, period_id=period.pk)
     return result
 
 

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from surveys.models import MAX_INDICATORS
 
@@ -360,22 +359,3 @@ def flag_new_response(response: Response, *, now: datetime | None = None) -> lis
 
 def _ref(pk: int, created_at: datetime) -> dict:
     return {"id": pk, "created_at": created_at.isoformat()}
-
-
-def queue_recompute(*, unit_id: int, period_id: int) -> None:
-    """Asks the index engine (settings.RECOMPUTE_HOOK) to recompute; a failure is logged, never raised.
-
-    The engine lives in `reporting`, which `responses` may not import; the hook may be missing in a
-    partial deployment or its broker may be down, and neither must undo a stored response or decision.
-    """
-    try:
-        hook = import_string(settings.RECOMPUTE_HOOK)
-    except ImportError as exc:
-        logger.warning("Recompute hook %s is not available (%s); unit %s, period %s not recomputed",
-                       settings.RECOMPUTE_HOOK, exc, unit_id, period_id)
-        return
-    try:
-        hook(unit_id=unit_id, period_id=period_id)
-    except Exception:
-        logger.exception("Recompute hook %s failed for unit %s, period %s",
-                         settings.RECOMPUTE_HOOK, unit_id, period_id)

@@ -3,9 +3,10 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Kanwil, Role, Unit, membership_of, sees_everything
+from .models import Kanwil, Period, Role, Unit, membership_of, sees_everything
 
 
 def staff_required(*roles: str):
@@ -39,6 +40,16 @@ def unit_in_scope(user, code: str) -> Unit:
 
 def kanwil_in_scope(user, code: str) -> Kanwil:
     return get_object_or_404(Kanwil.objects.visible_to(user), code=code)
+
+
+def selected_period(request) -> Period | None:
+    """The period a staff page shows: ?periode=<id>, else Period.objects.current(); 404 for an id that names
+    no period. Every staff page reads its period through this one rule."""
+    raw = request.GET.get("periode", "")
+    period = Period.objects.selected(raw)
+    if period is None and raw.strip().isdigit():
+        raise Http404
+    return period
 
 
 def is_role(user, role: str) -> bool:

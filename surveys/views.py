@@ -1,5 +1,7 @@
 """Landing page, staff home, scoped organisation pages and error pages."""
+from django.conf import settings
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .access import staff_required, unit_in_scope
@@ -11,6 +13,11 @@ def landing(request):
     if request.user.is_authenticated and (membership_of(request.user) or request.user.is_superuser):
         return redirect("home")
     return render(request, "landing.html", {"open_period": Period.objects.open().first()})
+
+
+def unit_panels(request, unit) -> str:
+    """HTML panels that later apps add to a unit's pages (settings.UNIT_PANELS_HOOK), e.g. the checklist."""
+    return import_string(settings.UNIT_PANELS_HOOK)(unit=unit, request=request) if settings.UNIT_PANELS_HOOK else ""
 
 
 @staff_required
@@ -34,6 +41,7 @@ def home(request):
             "units": units,
             "kanwils": kanwils,
             "open_period": Period.objects.open().first(),
+            "panels": unit_panels(request, membership.unit) if membership and membership.role == Role.UPT else "",
         },
     )
 
@@ -53,6 +61,7 @@ def unit_detail(request, code):
         "target_total": sum(t.effective_target for t in targets),
         "missing_targets": services.count() - targets.count() if period else 0,
         "access_points": unit.access_points.select_related("default_service"),
+        "panels": unit_panels(request, unit),
     })
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .raw import raw_header, raw_rows
-from .rows import count_raw, period_versions
+from .rows import count_raw
 from .workbook import FORMULA_TRIGGERS
 
 
@@ -21,7 +21,7 @@ def csv_safe(value) -> str:
 
 def build_raw_csv(path: Path, *, scope, period, on_progress: Callable[[int], None] | None = None) -> None:
     units = scope.units()
-    versions = period_versions(period)
+    versions = period.versions_in_order()
     total = max(count_raw(units, period), 1) if on_progress else 1
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)

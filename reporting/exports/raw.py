@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from responses.models import AgeBand, Channel, Education, Flag, Occupation, Response, Sex
 
-from .rows import count_raw, period_versions, raw_responses
+from .rows import count_raw, raw_responses
 from .workbook import DATETIME, INT, TEXT, Column, Sheet, save_workbook
 
 
@@ -66,4 +66,4 @@ def build_raw_workbook(path: Path, *, scope, period, on_progress: Callable[[int]
         def on_row(n):
             on_progress(5 + int(90 * n / total))
 
-    save_workbook(path, cover=None, sheets=[raw_sheet(units, period, period_versions(period))], on_row=on_row)
+    save_workbook(path, cover=None, sheets=[raw_sheet(units, period, period.versions_in_order())], on_row=on_row)

@@ -62,15 +62,6 @@ def file_stem(prefix: str, scope: Scope, period: Period) -> str:
     return f"{prefix}_{scope.slug}_{period_part}"
 
 
-def period_versions(period: Period) -> list[InstrumentVersion]:
-    """The instrument versions of a period (SPAK before SPKP), with their indicators loaded."""
-    return list(
-        period.instrument_versions.select_related("instrument")
-        .prefetch_related("indicators")
-        .order_by("instrument__position", "instrument__code", "number")
-    )
-
-
 @dataclass
 class UnitLine:
     unit: Unit
@@ -176,7 +167,7 @@ def demographics(units, period: Period) -> tuple[int, list[tuple[str, list[tuple
 
 def recap_data(scope: Scope, period: Period) -> RecapData:
     units = list(scope.units().select_related("kanwil").order_by("name"))
-    versions = period_versions(period)
+    versions = period.versions_in_order()
     per_unit, per_service = unit_targets(units, period)
     current = Snapshot.objects.current().filter(period=period, level=Level.UNIT, unit__in=units)
     unit_snaps = {(s.version_id, s.unit_id): s for s in current.filter(service__isnull=True)}

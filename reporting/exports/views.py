@@ -37,7 +37,7 @@ def export_centre(request):
         else:
             status = 400
     else:
-        form = ExportRequestForm(user=request.user, initial={"period": _default_period()})
+        form = ExportRequestForm(user=request.user, initial={"period": Period.objects.current()})
     jobs = list(services.jobs_of(request.user)[:50])
     return render(
         request,
@@ -45,10 +45,6 @@ def export_centre(request):
         {"form": form, "jobs": jobs, "refresh": any(job.status in services.PENDING for job in jobs)},
         status=status,
     )
-
-
-def _default_period():
-    return Period.objects.open().first()
 
 
 @staff_required

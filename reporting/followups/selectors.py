@@ -72,14 +72,6 @@ def target_for(version: InstrumentVersion, period: Period) -> Decimal:
     )
 
 
-def period_versions(period: Period) -> list[InstrumentVersion]:
-    return list(
-        period.instrument_versions.select_related("instrument")
-        .prefetch_related("indicators")
-        .order_by("instrument__position", "instrument__code")
-    )
-
-
 # --------------------------------------------------------------------------- inventory
 @dataclass
 class InventoryRow:
@@ -118,7 +110,7 @@ def inventory(unit: Unit, period: Period, *, today: date | None = None) -> list[
         today or timezone.localdate(),
     )
     sections = []
-    for version in period_versions(period):
+    for version in period.versions_in_order():
         statements = {i.code: localized(i, "statement") for i in version.indicators.all()}
         snapshot = unit_snapshot(unit, period, version)
         target = target_for(version, period)
@@ -178,11 +170,6 @@ def previous_closed_period(period: Period) -> Period | None:
         .order_by("-starts_on")
         .first()
     )
-
-
-def current_period() -> Period | None:
-    """The open period, else the most recent one that has started."""
-    return Period.objects.open().first() or Period.objects.exclude(status=Period.Status.SCHEDULED).first()
 
 
 def periods_with_results(unit: Unit) -> list[Period]:

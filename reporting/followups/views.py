@@ -38,7 +38,7 @@ def unit_followup(request, code):
     """The unit's follow-up page: this period's checklist, how planned indicators moved, the inventory."""
     unit = unit_in_scope(request.user, code)
     now = timezone.now()
-    current = selectors.current_period()
+    current = Period.objects.current()
     periods = selectors.periods_with_results(unit)
     selected = None
     if request.GET.get("periode", "").isdigit():
@@ -84,7 +84,7 @@ def plan_new(request, code, period_pk):
     unit = unit_in_scope(request.user, code)
     _require_unit_officer(request.user, unit)
     period = _period_or_404(period_pk)
-    versions = selectors.period_versions(period)
+    versions = period.versions_in_order()
     form_kwargs = {"unit": unit, "period": period, "versions": versions}
     if request.method == "POST":
         form = ActionPlanForm(request.POST, request.FILES, **form_kwargs)
@@ -125,7 +125,7 @@ def plan_new(request, code, period_pk):
 def plan_edit(request, pk):
     plan = _plan_in_scope(request.user, pk)
     _require_unit_officer(request.user, plan.unit)
-    form_kwargs = {"unit": plan.unit, "period": plan.period, "versions": selectors.period_versions(plan.period),
+    form_kwargs = {"unit": plan.unit, "period": plan.period, "versions": plan.period.versions_in_order(),
                    "editing": True, "instance": plan}
     if request.method == "POST":
         form = ActionPlanForm(request.POST, **form_kwargs)

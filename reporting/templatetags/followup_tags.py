@@ -1,17 +1,10 @@
-"""Follow-up partials for other pages: `{% followup_checklist unit %}` (UPT home) and
-`{% followup_movements unit period %}` (a period's dashboard: how the indicators planned before moved)."""
+"""Follow-up partial for reporting's own pages: `{% followup_movements unit period %}` (a period's dashboard:
+how the indicators planned before moved). Other apps' pages get follow-up panels through UNIT_PANELS_HOOK."""
 from django import template
-from django.utils import timezone
 
-from reporting.followups.selectors import current_period, movements_into, period_checklist
+from reporting.followups.selectors import movements_into
 
 register = template.Library()
-
-
-@register.inclusion_tag("reporting/followups/checklist.html")
-def followup_checklist(unit):
-    period = current_period()
-    return {"checklist": period_checklist(unit, period, now=timezone.now()), "current_period": period}
 
 
 @register.inclusion_tag("reporting/followups/movement.html")

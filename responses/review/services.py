@@ -18,7 +18,7 @@ from surveys.audit import record_review_decision
 from surveys.models import Role, Unit, sees_everything
 
 from ..models import Flag, Response, ReviewDecision, Scoresheet
-from ..validity import queue_recompute
+from ..recompute import queue_recompute_on_commit
 
 NEW_STATUS = {
     ReviewDecision.Decision.REJECT: Response.Status.REJECTED,
@@ -80,8 +80,7 @@ def decide(*, response_ids: list[int], decision: str, reason: str, acting_user,
         ids = [r.pk for r in changed]
         Response.objects.filter(pk__in=ids).update(status=new_status)
         Scoresheet.objects.filter(response_id__in=ids).update(status=new_status)
-        for unit_id, period_id in sorted({(r.unit_id, r.period_id) for r in changed}):
-            transaction.on_commit(lambda u=unit_id, p=period_id: queue_recompute(unit_id=u, period_id=p))
+        queue_recompute_on_commit((r.unit_id, r.period_id) for r in changed)
     return DecisionResult(decided=len(decisions), changed=len(changed))
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from surveys.access import staff_required, unit_in_scope
+from surveys.access import selected_period, staff_required, unit_in_scope
 from surveys.models import Period, Role, Unit
 
 from ..models import Flag, Response, ReviewDecision
@@ -65,10 +65,6 @@ class QueueFilterForm(forms.Form):
             field.widget.attrs["class"] = "form-select"
 
 
-def default_period():
-    return Period.objects.open().first() or Period.objects.order_by("-starts_on").first()
-
-
 # --------------------------------------------------------------------------- the queue
 @staff_required(Role.KANWIL)
 def queue(request):
@@ -78,7 +74,7 @@ def queue(request):
         if "upt" in filters.errors:  # a unit outside the reviewer's region: do not reveal it exists
             raise Http404
         return render(request, "review/queue.html", {"filters": filters, "rows": [], "summary": []}, status=400)
-    period = filters.cleaned_data["periode"] or default_period()
+    period = filters.cleaned_data["periode"] or Period.objects.current()
     unit = filters.cleaned_data["upt"]
     rule = filters.cleaned_data["aturan"]
     state = filters.cleaned_data["status"] or review.QueueState.PENDING
@@ -199,12 +195,7 @@ def _related(ids, user) -> list[dict]:
 def unit_flags(request, code):
     """Flag counts of one unit in a period: officers see their own unit's, but cannot review them."""
     unit = unit_in_scope(request.user, code)
-    period = default_period()
-    if request.GET.get("periode"):
-        try:
-            period = get_object_or_404(Period, pk=int(request.GET["periode"]))
-        except ValueError:
-            raise Http404 from None
+    period = selected_period(request)
     counts = review.flag_counts(unit, period) if period else None
     return render(request, "review/unit_flags.html", {
         "unit": unit, "period": period, "periods": Period.objects.all(), "counts": counts,

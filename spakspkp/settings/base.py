@@ -163,3 +163,5 @@ SILENCED_SYSTEM_CHECKS = [
 # (period_id: freezes and publishes the final snapshots at once).
 RECOMPUTE_HOOK = env_str("RECOMPUTE_HOOK", "reporting.tasks.queue_unit_recompute")
 PERIOD_CLOSED_HOOK = env_str("PERIOD_CLOSED_HOOK", "")
+# Panels another app adds to a unit's staff pages (called with unit= and request=, returns HTML).
+UNIT_PANELS_HOOK = "reporting.followups.panels.unit_panels"

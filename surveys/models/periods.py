@@ -1,10 +1,10 @@
 """Survey periods (quarter by default), each unit's population and target per period, and extra items."""
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from .instruments import InstrumentVersion
+from .instruments import Indicator, InstrumentVersion
 from .localized import localized, localized_label
 from .organisation import Kanwil, Unit, UnitService
 
@@ -12,6 +12,21 @@ from .organisation import Kanwil, Unit, UnitService
 class PeriodQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Period.Status.OPEN)
+
+    def current(self) -> "Period | None":
+        """The period a staff page shows when none is asked for, the same on every page: the open one, else
+        the most recently closed, else the next scheduled."""
+        return (self.open().order_by("-starts_on").first()
+                or self.filter(status=Period.Status.CLOSED).order_by("-starts_on").first()
+                or self.filter(status=Period.Status.SCHEDULED).order_by("starts_on").first())
+
+    def selected(self, raw: str | None) -> "Period | None":
+        """The period named by `raw` (a ?periode=<id> value); current() when `raw` is empty or not a number;
+        None when it is a number that names no period."""
+        raw = (raw or "").strip()
+        if not raw.isdigit():
+            return self.current()
+        return self.filter(pk=int(raw)).first()
 
 
 class Period(models.Model):
@@ -52,6 +67,15 @@ class Period(models.Model):
 
     def __str__(self):
         return self.name
+
+    def versions_in_order(self) -> list[InstrumentVersion]:
+        """The period's instrument versions in display order (SPAK before SPKP), each with its instrument and
+        its indicators in position order prefetched."""
+        return list(
+            self.instrument_versions.select_related("instrument")
+            .prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("position")))
+            .order_by("instrument__position", "instrument__code", "number")
+        )
 
 
 class Target(models.Model):

@@ -4,9 +4,9 @@ from collections import defaultdict
 from django.db.models import Count, Q
 from django.shortcuts import render
 
-from ..access import kanwil_in_scope, staff_required
+from ..access import kanwil_in_scope, selected_period, staff_required
 from ..models import Target, Unit
-from .units import _extra_items_page, selected_period
+from .units import _extra_items_page
 
 
 def unit_overview_rows(units, period) -> list[dict]:

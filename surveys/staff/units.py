@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..access import is_role, staff_required, unit_in_scope
+from ..access import is_role, selected_period, staff_required, unit_in_scope
 from ..forms import ExtraItemForm, PopulationForm, UnitServiceForm
 from ..models import ExtraItem, Period, Role, Target, UnitService
 from ..services import (
@@ -17,16 +17,6 @@ from ..services import (
     set_population,
     set_service_active,
 )
-
-
-def selected_period(request) -> Period | None:
-    """The period named by ?periode=<id>, else the open one, else the next scheduled one."""
-    if pk := request.GET.get("periode", ""):
-        if not pk.isdigit():
-            return None
-        return get_object_or_404(Period, pk=pk)
-    return (Period.objects.open().first()
-            or Period.objects.filter(status=Period.Status.SCHEDULED).order_by("starts_on").first())
 
 
 def may_adjust_targets(user) -> bool:
@@ -172,12 +162,11 @@ def unit_preview(request, code):
     """The unit's effective questionnaire, read-only, as a respondent will see it."""
     unit = unit_in_scope(request.user, code)
     period = selected_period(request)
-    versions = (period.instrument_versions.select_related("instrument").order_by("instrument__position")
-                if period else [])
+    versions = period.versions_in_order() if period else []
     return render(request, "surveys/preview.html", {
         "unit": unit,
         "period": period,
-        "instruments": [(v, v.indicators.order_by("position"), v.localized_scale()) for v in versions],
+        "instruments": [(v, v.indicators.all(), v.localized_scale()) for v in versions],
         "extra_items": ExtraItem.objects.effective_for(unit, period) if period else [],
         "services": UnitService.objects.filter(unit=unit, active=True),
     })

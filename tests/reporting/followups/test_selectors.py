@@ -158,14 +158,17 @@ def test_public_figures_are_final_and_from_closed_periods_only(org, periods, res
     assert found[0].figures[1].category_label == "Baik"
 
 
-def test_template_tags_render_checklist_and_movements_for_other_pages(org, periods, results):
+def test_unit_panels_and_movements_render_for_other_pages(org, periods, results, rf):
     from django.template import Context, Template
+
+    from reporting.followups.panels import unit_panels
 
     plan(org, periods, "SPKP3")
     make_snapshot(org.semarang, periods.q4, periods.spkp, [17, 18, 18, 18, 20, 17, 17, 18], final=False)
-    html = Template("{% load followup_tags %}{% followup_checklist unit %}{% followup_movements unit period %}").render(
+    panels = unit_panels(unit=org.semarang, request=rf.get("/"))
+    assert 'data-check="targets"' in panels and "Triwulan IV 2026" in panels
+    html = Template("{% load followup_tags %}{% followup_movements unit period %}").render(
         Context({"unit": org.semarang, "period": periods.q4}))
-    assert 'data-check="targets"' in html and "Triwulan IV 2026" in html
     assert 'data-indicator="SPKP3"' in html and "+0,60" in html
 
 
