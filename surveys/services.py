@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from .audit import audited
 from .instrument_format import FieldProblem, InstrumentFormatError, validate_document
 from .models import (
     AccessPoint,
@@ -30,8 +31,9 @@ class ServiceError(Exception):
 
 
 # --------------------------------------------------------------------------- instruments
+@audited
 @transaction.atomic
-def import_instrument(*, doc: dict, acting_user=None) -> InstrumentVersion:
+def import_instrument(*, doc: dict, acting_user) -> InstrumentVersion:
     """Creates the document's version (and its instrument when new). Raises InstrumentFormatError."""
     validate_document(doc)
     instrument, _created = Instrument.objects.get_or_create(
@@ -71,8 +73,9 @@ def import_instrument(*, doc: dict, acting_user=None) -> InstrumentVersion:
     return version
 
 
+@audited
 @transaction.atomic
-def copy_as_draft(*, version: InstrumentVersion, acting_user=None) -> InstrumentVersion:
+def copy_as_draft(*, version: InstrumentVersion, acting_user) -> InstrumentVersion:
     """A new draft version with the same indicators, scale and bands: how a frozen version is "edited"."""
     instrument = Instrument.objects.select_for_update().get(pk=version.instrument_id)
     number = (instrument.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -94,8 +97,9 @@ def copy_as_draft(*, version: InstrumentVersion, acting_user=None) -> Instrument
     return draft
 
 
+@audited
 @transaction.atomic
-def replace_indicators(*, version: InstrumentVersion, indicators: list[dict], acting_user=None) -> None:
+def replace_indicators(*, version: InstrumentVersion, indicators: list[dict], acting_user) -> None:
     """Sets a draft's indicators, in order. Frozen or non-draft versions are refused (copy them first)."""
     version = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
     if not version.editable:
@@ -115,8 +119,9 @@ VERSION_TRANSITIONS = {
 }
 
 
+@audited
 @transaction.atomic
-def set_version_status(*, version: InstrumentVersion, status: str, acting_user=None) -> InstrumentVersion:
+def set_version_status(*, version: InstrumentVersion, status: str, acting_user) -> InstrumentVersion:
     version = InstrumentVersion.objects.select_for_update().get(pk=version.pk)
     if status not in VERSION_TRANSITIONS.get(version.status, set()):
         raise ServiceError(_("Status versi tidak dapat diubah dari %(old)s ke %(new)s.")
@@ -139,9 +144,10 @@ def can_manage_periods(user) -> bool:
     return membership is not None and membership.role in getattr(settings, "PERIOD_MANAGERS", ["pusat"])
 
 
+@audited
 @transaction.atomic
 def create_period(*, programme: str, name: str, kind: str, starts_on, ends_on,
-                  versions: list[InstrumentVersion], acting_user=None) -> Period:
+                  versions: list[InstrumentVersion], acting_user) -> Period:
     if ends_on < starts_on:
         raise ServiceError(_("Tanggal tutup tidak boleh sebelum tanggal buka."))
     unpublished = [str(v) for v in versions if v.status != InstrumentVersion.Status.PUBLISHED]
@@ -152,7 +158,8 @@ def create_period(*, programme: str, name: str, kind: str, starts_on, ends_on,
     return period
 
 
-def open_period(*, period: Period, acting_user=None, now: datetime | None = None) -> Period:
+@audited
+def open_period(*, period: Period, acting_user, now: datetime | None = None) -> Period:
     """Opens a scheduled period and carries last period's populations to services that have none yet."""
     now = now or timezone.now()
     try:
@@ -176,8 +183,9 @@ def open_period(*, period: Period, acting_user=None, now: datetime | None = None
     return period
 
 
+@audited
 @transaction.atomic
-def close_period(*, period: Period, acting_user=None, now: datetime | None = None) -> Period:
+def close_period(*, period: Period, acting_user, now: datetime | None = None) -> Period:
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.status != Period.Status.OPEN:
         raise ServiceError(_("Hanya periode yang dibuka yang dapat ditutup (status sekarang: %(s)s).")
@@ -197,8 +205,9 @@ def previous_period(period: Period) -> Period | None:
             .order_by("-starts_on").first())
 
 
+@audited
 @transaction.atomic
-def carry_targets(*, period: Period, unit: Unit | None = None, acting_user=None) -> int:
+def carry_targets(*, period: Period, unit: Unit | None = None, acting_user) -> int:
     """Copies the previous period's population to every active service without a target; returns how many."""
     previous = previous_period(period)
     if previous is None:
@@ -215,8 +224,9 @@ def carry_targets(*, period: Period, unit: Unit | None = None, acting_user=None)
     return len(earlier)
 
 
+@audited
 @transaction.atomic
-def set_population(*, period: Period, service: UnitService, population: int, acting_user=None) -> Target:
+def set_population(*, period: Period, service: UnitService, population: int, acting_user) -> Target:
     """The unit's count of service recipients; the target sample follows Krejcie–Morgan (floor 30)."""
     if period.status == Period.Status.CLOSED:
         raise ServiceError(_("Periode %(p)s sudah ditutup.") % {"p": period.name})
@@ -235,8 +245,9 @@ def set_population(*, period: Period, service: UnitService, population: int, act
     return target
 
 
+@audited
 @transaction.atomic
-def adjust_target(*, target: Target, adjusted: int | None, acting_user=None) -> Target:
+def adjust_target(*, target: Target, adjusted: int | None, acting_user) -> Target:
     """A Kanwil's own target for one service (None returns to the methodology's figure)."""
     if adjusted is not None and not 1 <= adjusted <= max(target.population, 1):
         raise ServiceError(_("Target disesuaikan harus antara 1 dan populasi (%(n)d).") % {"n": target.population})
@@ -247,8 +258,9 @@ def adjust_target(*, target: Target, adjusted: int | None, acting_user=None) -> 
 
 
 # --------------------------------------------------------------------------- service types, access points
+@audited
 @transaction.atomic
-def add_unit_service(*, unit: Unit, name: str, name_en: str = "", acting_user=None) -> UnitService:
+def add_unit_service(*, unit: Unit, name: str, name_en: str = "", acting_user) -> UnitService:
     name = name.strip()
     existing = UnitService.objects.filter(unit=unit, name__iexact=name).first()
     if existing is not None:
@@ -260,23 +272,26 @@ def add_unit_service(*, unit: Unit, name: str, name_en: str = "", acting_user=No
     return UnitService.objects.create(unit=unit, name=name, name_en=name_en.strip())
 
 
+@audited
 @transaction.atomic
-def set_service_active(*, service: UnitService, active: bool, acting_user=None) -> UnitService:
+def set_service_active(*, service: UnitService, active: bool, acting_user) -> UnitService:
     service.active = active
     service.save(update_fields=["active"])
     return service
 
 
+@audited
 @transaction.atomic
-def set_access_point_enabled(*, access_point: AccessPoint, enabled: bool, acting_user=None) -> AccessPoint:
+def set_access_point_enabled(*, access_point: AccessPoint, enabled: bool, acting_user) -> AccessPoint:
     """A disabled point's link shows a "no longer in use" page instead of the form."""
     access_point.enabled = enabled
     access_point.save(update_fields=["enabled"])
     return access_point
 
 
+@audited
 @transaction.atomic
-def rotate_token(*, access_point: AccessPoint, acting_user=None) -> AccessPoint:
+def rotate_token(*, access_point: AccessPoint, acting_user) -> AccessPoint:
     """A new unguessable token: the old posters stop working (e.g. after a poster was copied elsewhere)."""
     from .models import new_token
 

@@ -1,14 +1,19 @@
 """The audit trail (django-auditlog): which models are tracked, plus the events no model save expresses.
 
 Changes to the organisation, instruments, periods, targets, access points and memberships are logged by
-auditlog's registry (the actor comes from AuditlogMiddleware). Review decisions and export downloads are
-written here explicitly, with the acting user passed in, so they are logged the same way from a request,
-a Celery task or a shell. Nothing in the trail is editable through the UI.
+auditlog's registry. Services that change audited rows take a keyword-only `acting_user` and are wrapped in
+`audited`, so the trail names who acted whether the call came from a request, a Celery task or a command;
+commands and scheduled jobs act as `system_actor()`. Review decisions and export downloads are written here
+explicitly, with the acting user passed in. Nothing in the trail is editable through the UI.
 """
+from contextlib import contextmanager
 from datetime import datetime
+from functools import wraps
 
+from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from ..models import (
@@ -29,6 +34,53 @@ for model in (Kanwil, Unit, UnitService, Membership, Instrument, InstrumentVersi
               ExtraItem):
     auditlog.register(model, m2m_fields={"instrument_versions"} if model is Period else None)
 auditlog.register(AccessPoint, exclude_fields=["token"])
+
+SYSTEM_USERNAME = "sistem"
+
+
+def system_actor():
+    """The named actor of changes made by management commands and scheduled jobs: an inactive user "sistem"
+    that cannot log in (no usable password), created on first use."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"first_name": "Sistem", "last_name": "(otomatis)", "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+@contextmanager
+def acting(user):
+    """Model changes inside the block are audited as done by `user`. Nests safely inside a request, whose
+    AuditlogMiddleware has already set the signed-in user."""
+    try:
+        outer = auditlog_value.get()
+    except LookupError:
+        outer = None
+    if outer is not None and outer.get("actor") == user:
+        yield
+        return
+    try:
+        with set_actor(user):
+            yield
+    finally:
+        if outer is not None:
+            auditlog_value.set(outer)
+
+
+def audited(service):
+    """Wraps a service whose keyword-only `acting_user` (required) is the actor of every change it makes."""
+
+    @wraps(service)
+    def wrapper(*args, acting_user, **kwargs):
+        if acting_user is None:
+            raise TypeError(f"{service.__name__}() needs an acting_user (a person, or surveys.audit.system_actor())")
+        with acting(acting_user):
+            return service(*args, acting_user=acting_user, **kwargs)
+
+    return wrapper
+
 
 EVENT_DOWNLOAD = "download"
 EVENT_REVIEW = "review_decision"

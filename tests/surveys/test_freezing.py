@@ -2,6 +2,7 @@
 import pytest
 from django.db import DatabaseError, transaction
 
+from surveys.audit import system_actor
 from surveys.models import Indicator, InstrumentVersion
 from surveys.services import copy_as_draft
 
@@ -68,7 +69,7 @@ def test_unfrozen_versions_indicators_stay_editable():
 
 
 def test_editing_a_frozen_version_makes_a_new_draft_with_the_same_content(frozen_spak):
-    draft = copy_as_draft(version=frozen_spak)
+    draft = copy_as_draft(version=frozen_spak, acting_user=system_actor())
     assert (draft.number, draft.status, draft.frozen) == (2, "draft", False)
     assert list(draft.indicators.values_list("code", "statement")) == list(
         frozen_spak.indicators.values_list("code", "statement")

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from surveys.audit import system_actor
 from surveys.defaults import DATA
 from surveys.instrument_format import (
     InstrumentFormatError,
@@ -40,7 +41,7 @@ def test_round_trip_export_import_export_keeps_every_field():
     doc = copy.deepcopy(original)
     doc["version"]["number"] = 2
     doc["version"]["status"] = "draft"
-    imported = import_instrument(doc=doc)
+    imported = import_instrument(doc=doc, acting_user=system_actor())
     assert (imported.number, imported.status, imported.indicators.count()) == (2, "draft", 5)
     again = export_version(imported)
     assert again == doc
@@ -51,7 +52,7 @@ def test_import_creates_a_new_instrument_with_a_six_point_scale():
     doc = spkp_document()
     doc.update(code="SKM", name="Survei Kepuasan Masyarakat", index_code="IKM", index_name="Indeks Kepuasan")
     doc["version"]["scale"] = {"min": 1, "max": 6, "labels": [{"value": v, "label": f"Nilai {v}"} for v in range(1, 7)]}
-    version = import_instrument(doc=load_document(json.dumps(doc)))
+    version = import_instrument(doc=load_document(json.dumps(doc)), acting_user=system_actor())
     assert Instrument.objects.get(code="SKM").index_code == "IKM"
     assert (version.scale_min, version.scale_max) == (1, 6)
     assert [label for _v, label in version.localized_scale()][-1] == "Nilai 6"
@@ -99,7 +100,7 @@ def test_too_many_indicators_are_reported():
 
 def test_importing_an_existing_version_number_is_refused_without_writing():
     with pytest.raises(InstrumentFormatError) as exc:
-        import_instrument(doc=spkp_document())
+        import_instrument(doc=spkp_document(), acting_user=system_actor())
     assert exc.value.problems[0].field == "version.number"
     assert InstrumentVersion.objects.filter(instrument__code="SPKP").count() == 1
 

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 
+from surveys.audit import system_actor
 from surveys.models import Period, Target
 from surveys.services import ServiceError, close_period, open_period
 from tests.factories import default_versions, make_period, make_target
@@ -31,7 +32,7 @@ def test_database_refuses_a_second_open_period_in_a_programme(period, next_quart
 
 def test_opening_while_another_is_open_is_refused_with_a_clear_message(period, next_quarter):
     with pytest.raises(ServiceError, match="Triwulan IV 2026 masih dibuka"):
-        open_period(period=next_quarter, now=NOW)
+        open_period(period=next_quarter, now=NOW, acting_user=system_actor())
     next_quarter.refresh_from_db()
     assert next_quarter.status == Period.Status.SCHEDULED
 
@@ -39,8 +40,8 @@ def test_opening_while_another_is_open_is_refused_with_a_clear_message(period, n
 def test_closing_then_opening_the_next_quarter_carries_populations(org, period, next_quarter):
     kunjungan = org.semarang.services.get(name="Kunjungan keluarga")
     make_target(period, kunjungan, population=500)
-    close_period(period=period, now=NOW)
-    opened = open_period(period=next_quarter, now=NOW)
+    close_period(period=period, now=NOW, acting_user=system_actor())
+    opened = open_period(period=next_quarter, now=NOW, acting_user=system_actor())
     assert (opened.status, opened.opened_at) == (Period.Status.OPEN, NOW)
     carried = Target.objects.get(period=next_quarter, service=kunjungan)
     assert (carried.population, carried.sample_target, carried.source) == (500, 217, Target.Source.CARRIED)
@@ -49,11 +50,11 @@ def test_closing_then_opening_the_next_quarter_carries_populations(org, period, 
 
 
 def test_a_closed_period_cannot_be_closed_again_nor_reopened(period):
-    close_period(period=period, now=NOW)
+    close_period(period=period, now=NOW, acting_user=system_actor())
     with pytest.raises(ServiceError):
-        close_period(period=period, now=NOW)
+        close_period(period=period, now=NOW, acting_user=system_actor())
     with pytest.raises(ServiceError):
-        open_period(period=period, now=NOW)
+        open_period(period=period, now=NOW, acting_user=system_actor())
 
 
 def test_manage_period_command_opens_and_closes(period, next_quarter, capsys):
@@ -124,5 +125,30 @@ def test_closing_calls_the_configured_hook_after_commit(period, settings, django
     settings.PERIOD_CLOSED_HOOK = "tests.surveys.test_periods.remember_closed"
     CLOSED.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        close_period(period=period, now=NOW)
+        close_period(period=period, now=NOW, acting_user=system_actor())
     assert CLOSED == [period.pk]
+
+
+def test_manage_period_command_audits_its_changes_as_the_system_actor(period):
+    from auditlog.models import LogEntry
+
+    call_command("manage_period", "close")
+    entry = LogEntry.objects.get_for_object(period).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    assert entry.actor is not None and entry.actor.username == "sistem"
+    assert entry.changes_dict["status"] == ["open", "closed"]
+    assert not entry.actor.is_active and not entry.actor.has_usable_password()
+
+
+def test_a_service_called_without_an_actor_is_refused(period):
+    with pytest.raises(TypeError, match="acting_user"):
+        close_period(period=period, acting_user=None)
+    period.refresh_from_db()
+    assert period.status == Period.Status.OPEN
+
+
+def test_a_person_acting_through_a_service_is_named_in_the_audit_trail(org, period):
+    from auditlog.models import LogEntry
+
+    close_period(period=period, acting_user=org.pusat, now=NOW)
+    entry = LogEntry.objects.get_for_object(period).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    assert entry.actor == org.pusat

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from surveys.audit import system_actor
 from surveys.instrument_format import InstrumentFormatError, load_document
 from surveys.services import import_instrument
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
         try:
-            version = import_instrument(doc=load_document(raw))
+            version = import_instrument(doc=load_document(raw), acting_user=system_actor())
         except InstrumentFormatError as exc:
             raise CommandError("Invalid instrument file:\n" + "\n".join(f"  {p}" for p in exc.problems)) from None
         self.stdout.write(self.style.SUCCESS(

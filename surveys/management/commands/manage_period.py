@@ -1,6 +1,7 @@
 """Opens or closes a survey period (for automation, e.g. a cron job at the start of each quarter)."""
 from django.core.management.base import BaseCommand, CommandError
 
+from surveys.audit import system_actor
 from surveys.models import Period
 from surveys.services import ServiceError, close_period, open_period
 
@@ -28,9 +29,9 @@ class Command(BaseCommand):
             period = self._find(periods, id, name)
         try:
             if action == "open":
-                open_period(period=period)
+                open_period(period=period, acting_user=system_actor())
             else:
-                close_period(period=period)
+                close_period(period=period, acting_user=system_actor())
         except ServiceError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"{period.name}: {period.get_status_display()}"))
