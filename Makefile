@@ -6,7 +6,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint install install-test services browser serve demo bench clean
+.PHONY: run test lint install install-test services browser bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,12 +43,13 @@ browser:
 lint: export SECRET_KEY ?= insecure-test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz
 lint: install-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
 
 # Tests run production-like (DEBUG off), so they need a SECRET_KEY; this one is for tests only.
 test: export SECRET_KEY ?= insecure-test-only-key-0123456789-abcdefghijklmnopqrstuvwxyz
 test: install-test services browser lint
-	DATABASE_URL=$(TEST_DATABASE_URL) $(VENV)/bin/pytest -p no:cacheprovider --create-db
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) bash .ci/test-suite
 
 bench: install-test services
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)

@@ -1,4 +1,4 @@
-"""IPAK/IPKP maths (methodology section 5): integer sums in, exact fractions and rounded figures out.
+"""IPAK/IPKP maths (docs/methodology.md §5): integer sums in, exact fractions and rounded figures out.
 
 Pure: no Django, no ORM. Terms, defined once:
 - NRR_i (nilai rata-rata per indikator): the mean score given to indicator i by the counted responses.
@@ -12,15 +12,22 @@ Everything is computed exactly with `Fraction` and rounded once, half-up to 2 de
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cached_property
+from typing import Any, overload
 
 TWO_PLACES = Decimal("0.01")
 
 
+@overload
+def round_half_up(value: Fraction) -> Decimal: ...
+@overload
+def round_half_up(value: None) -> None: ...
+@overload
+def round_half_up(value: Fraction | None) -> Decimal | None: ...
 def round_half_up(value: Fraction | None) -> Decimal | None:
     """The exact value rounded half-up to 2 decimals (3.14500 -> 3.15), None stays None."""
     if value is None:
@@ -42,7 +49,7 @@ class Band:
     label: str = ""
 
     @classmethod
-    def from_dict(cls, row: dict) -> Band:
+    def from_dict(cls, row: Mapping[str, Any]) -> Band:
         return cls(code=row["code"], min=Decimal(str(row["min"])), max=Decimal(str(row["max"])),
                    label=row.get("label", ""))
 
@@ -52,7 +59,7 @@ class Scale:
     minimum: int
     maximum: int
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.maximum <= self.minimum:
             raise ValueError("scale maximum must exceed its minimum")
 
@@ -106,8 +113,8 @@ class IndexResult:
 
     def weakest(self) -> IndicatorResult | None:
         """The indicator with the lowest NRR (first in order on a tie)."""
-        scored = [i for i in self.indicators if i.nrr_exact is not None]
-        return min(scored, key=lambda i: i.nrr_exact) if scored else None
+        scored = [(i.nrr_exact, position, i) for position, i in enumerate(self.indicators) if i.nrr_exact is not None]
+        return min(scored, key=lambda row: (row[0], row[1]))[2] if scored else None
 
 
 def indicator_nrr(total: int, count: int) -> Fraction | None:
@@ -127,6 +134,10 @@ def composite_nrr(nrrs: Sequence[Fraction | None]) -> Fraction | None:
     return Fraction(sum(v.numerator * (common // v.denominator) for v in values), common * len(values))
 
 
+@overload
+def converted_index(nrr: Fraction, scale: Scale) -> Fraction: ...
+@overload
+def converted_index(nrr: Fraction | None, scale: Scale) -> Fraction | None: ...
 def converted_index(nrr: Fraction | None, scale: Scale) -> Fraction | None:
     """IK: map the NRR linearly onto 1–4 (x4 = 1 + 3·(x − min)/(max − min)), then × 25."""
     if nrr is None:
@@ -183,12 +194,12 @@ class UnitAverage:
 
 def unit_average(results: Iterable[IndexResult]) -> UnitAverage:
     """Mean of the exact unit NRRs and IKs (each unit weighs the same), rounded once for display."""
-    scored = [r for r in results if not r.is_empty]
+    scored = [(r.nrr_exact, r.ik_exact) for r in results if r.nrr_exact is not None and r.ik_exact is not None]
     if not scored:
         return UnitAverage(None, None, 0)
     n = len(scored)
     return UnitAverage(
-        nrr_exact=sum((r.nrr_exact for r in scored), Fraction(0)) / n,
-        ik_exact=sum((r.ik_exact for r in scored), Fraction(0)) / n,
+        nrr_exact=sum((nrr for nrr, _ in scored), Fraction(0)) / n,
+        ik_exact=sum((ik for _, ik in scored), Fraction(0)) / n,
         units=n,
     )

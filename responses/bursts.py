@@ -1,4 +1,4 @@
-"""The periodic burst scan (methodology section 6): identical answer sets at one access point within a window.
+"""The periodic burst scan (docs/methodology.md §6): identical answer sets at one access point within a window.
 
 Store-time detection (responses/validity.py) cannot see concurrent submissions' uncommitted rows; this scan,
 run by a beat job over recent responses, flags whole runs and refreshes their evidence. Idempotent.

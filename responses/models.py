@@ -63,7 +63,7 @@ class ResponseQuerySet(models.QuerySet):
         return self.filter(unit__in=Unit.objects.visible_to(user))
 
     def counted(self):
-        """Accepted and not rejected by a reviewer (methodology section 6)."""
+        """Accepted and not rejected by a reviewer (docs/methodology.md §6)."""
         return self.filter(status=Response.Status.ACCEPTED)
 
 
@@ -151,7 +151,7 @@ class Scoresheet(models.Model):
 
 
 class Flag(models.Model):
-    """A soft validity flag on a response (methodology section 6): stored, counted, reviewable."""
+    """A soft validity flag on a response (docs/methodology.md §6): stored, counted, reviewable."""
 
     class Rule(models.TextChoices):
         TOO_FAST = "too_fast", _("Terlalu cepat")

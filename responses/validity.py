@@ -1,4 +1,4 @@
-"""Soft validity flags (methodology section 6): one small function per rule, stored as Flag rows.
+"""Soft validity flags (docs/methodology.md §6): one small function per rule, stored as Flag rows.
 
 Flags never change or delete answers; they only mark a Response (and its Scoresheets) as `flagged`
 and keep the evidence a reviewer needs. Thresholds live on the instrument version (minimum plausible

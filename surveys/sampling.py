@@ -1,4 +1,4 @@
-"""Krejcie–Morgan minimum sample size (methodology section 4). Pure: no Django, no ORM."""
+"""Krejcie–Morgan minimum sample size (docs/methodology.md §4). Pure: no Django, no ORM."""
 from decimal import ROUND_HALF_UP, Decimal
 
 CHI_SQUARE = Decimal("3.841")  # X² for 1 degree of freedom at 95% confidence

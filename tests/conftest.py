@@ -17,6 +17,23 @@ from surveys.models import Role
 from .factories import make_kanwil, make_unit, make_user
 
 
+def pytest_configure(config):
+    (Path(__file__).resolve().parent.parent / "var").mkdir(exist_ok=True)  # the SQLite test database's folder
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgresql` need its features (triggers, prepared statements, a worker process on the
+    same database): on SQLite they are skipped with the reason (`make test` deselects them there)."""
+    from django.conf import settings as django_settings
+
+    if django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL; make test runs it in the PostgreSQL pass")
+    for item in items:
+        if "postgresql" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _plain_http_for_live_server():
     """The session-wide live server builds its middleware once, before per-test settings apply: without
@@ -115,8 +132,8 @@ def start_celery_worker(transactional_db, settings):
     started = []
 
     def _start(broker_url):
-        if connection.vendor != "postgresql":
-            pytest.fail("a worker test needs the PostgreSQL test database")
+        if connection.vendor != "postgresql":  # a worker process cannot share a SQLite test database
+            pytest.fail("a worker test needs the PostgreSQL test database: mark it @pytest.mark.postgresql")
         redis.Redis.from_url(broker_url).flushdb()
         db = connection.settings_dict
         env = {

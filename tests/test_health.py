@@ -28,6 +28,7 @@ def test_health_reports_unreachable_broker(client, settings):
     assert response.status_code == 200 and response.json()["broker"] == "down"
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_health_is_503_when_the_database_is_unreachable(client):
     saved = dict(connection.settings_dict)

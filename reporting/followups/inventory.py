@@ -1,4 +1,4 @@
-"""The problem inventory rule (methodology section 8), pure: indicator scores in, items needing action out.
+"""The problem inventory rule (docs/methodology.md §8), pure: indicator scores in, items needing action out.
 
 An indicator needs action when its NRR is below the target, when its own category (its NRR converted to
 the 25–100 index and read against the version's bands) is C or D, or when it is among the weakest three
@@ -45,7 +45,7 @@ def indicators_needing_action(
     scores: list[IndicatorScore],
     *,
     target: Decimal,
-    bands: list[dict],
+    bands: list[dict[str, str]],
     scale_min: int,
     scale_max: int,
     weakest: int = 3,

@@ -79,7 +79,7 @@ class Period(models.Model):
 
 
 class Target(models.Model):
-    """Population and target sample of one service of one UPT in one period (methodology section 4)."""
+    """Population and target sample of one service of one UPT in one period (docs/methodology.md §4)."""
 
     class Source(models.TextChoices):
         ENTERED = "entered", _("Diisi UPT")

@@ -44,6 +44,7 @@ def submit_from_a_phone(url, versions, service, spkp, spak):
     assert reply.status_code == 303, reply.content.decode()[:500]
 
 
+@pytest.mark.postgresql
 @pytest.mark.broker
 def test_form_to_worker_to_dashboard_and_a_review_decision(org, settings, use_broker, celery_worker, login):
     settings.RECOMPUTE_DEBOUNCE_SECONDS = 1

@@ -1,4 +1,4 @@
-"""The index maths of methodology section 5, with hand-worked numbers."""
+"""The index maths of docs/methodology.md §5, with hand-worked numbers."""
 from decimal import Decimal
 from fractions import Fraction
 

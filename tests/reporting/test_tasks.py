@@ -107,6 +107,7 @@ def test_beat_schedule_names_registered_tasks():
     assert scheduled <= set(app.tasks)
 
 
+@pytest.mark.postgresql
 @pytest.mark.broker
 def test_real_worker_updates_the_snapshot_and_the_dashboard_shows_it(org, settings, use_broker, celery_worker,
                                                                     login):

@@ -44,6 +44,7 @@ def whole_statement_runs() -> int:
     return sum(n for text, n in prepared_runs().items() if text.startswith("WITH r AS (INSERT INTO"))
 
 
+@pytest.mark.postgresql
 def test_an_unflagged_submission_is_stored_whole_by_one_prepared_statement(survey):
     before = whole_statement_runs()
     scores = {(survey.spak.pk, 2): 4, (survey.spkp.pk, 8): 1}
@@ -87,6 +88,7 @@ def test_unanswered_optional_facts_are_stored_as_null(survey):
         assert (stored.completion_seconds, stored.steered, stored.flagged) == (None, steered, bool(steered))
 
 
+@pytest.mark.postgresql
 def test_with_prepared_statements_off_nothing_is_prepared_and_answers_are_stored(survey, settings):
     settings.FORM_PREPARED_STATEMENTS = False
     before = prepared_runs()
@@ -107,6 +109,7 @@ def test_repeat_device_and_burst_are_found_with_prepared_statements_on_and_off(s
                    .values_list("response", flat=True)) == {same[0].pk, repeat.pk}
 
 
+@pytest.mark.postgresql
 def test_the_burst_check_reads_only_responses_with_the_same_answers_even_under_a_generic_plan(survey):
     """A prepared statement may run a generic plan, chosen without the values: the burst branch must still
     read the (access point, answers digest, time) index, not every recent response of a busy counter."""
@@ -128,6 +131,7 @@ def test_the_burst_check_reads_only_responses_with_the_same_answers_even_under_a
     assert "Index Cond" in plan[at - 30:at] and "answers_digest" in plan[at:].split("Filter")[0].split("\n")[0], plan
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_outside_any_transaction_one_statement_stores_it_and_a_repeat_returns_it(survey, settings):
     """The production path: autocommit, no surrounding transaction, versions already known frozen."""

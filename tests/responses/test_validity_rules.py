@@ -1,4 +1,4 @@
-"""Each validity flag rule at, just below and just above its threshold (METHODOLOGY section 6).
+"""Each validity flag rule at, just below and just above its threshold (docs/methodology.md §6).
 
 The default instruments have 13 items (SPAK 5 + SPKP 8) at 2 s per item: a minimum plausible time of
 26 s, and "fast" for straight-lining below 2 × 26 = 52 s. Service hours 08:00–15:00 with 30 min grace.

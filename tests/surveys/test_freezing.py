@@ -86,3 +86,18 @@ def test_pusat_editing_a_frozen_version_is_sent_to_a_new_draft(org, login, froze
     assert response["Location"] == "/staf/instrumen/SPAK/v2/ubah/"
     page = client.get("/staf/instrumen/SPAK/v2/ubah/")
     assert page.status_code == 200 and "SPAK5" in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_flush_empties_a_database_with_a_frozen_version_and_the_guards_stay(frozen_spak):
+    from django.core.management import call_command
+
+    from surveys.defaults import install_defaults
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert not InstrumentVersion.objects.exists()
+    install_defaults()
+    version = InstrumentVersion.objects.get(instrument__code="SPAK", number=1)
+    InstrumentVersion.objects.filter(pk=version.pk).update(frozen=True)
+    assert refused(lambda: Indicator.objects.filter(version=version).delete())
+    assert refused(lambda: InstrumentVersion.objects.filter(pk=version.pk).delete())

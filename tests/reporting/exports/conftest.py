@@ -23,7 +23,7 @@ from tests.factories import default_versions, make_access_point, make_period, ma
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
-WORKED_SPKP = [  # methodology section 5, R1..R5
+WORKED_SPKP = [  # docs/methodology.md §5, R1..R5
     [4, 4, 3, 4, 4, 3, 4, 4],
     [3, 4, 3, 3, 4, 3, 3, 4],
     [4, 3, 2, 4, 4, 4, 3, 3],

@@ -19,6 +19,7 @@ def worker(use_broker, start_celery_worker):
     return start_celery_worker(BROKER_URL)
 
 
+@pytest.mark.postgresql
 @pytest.mark.broker
 def test_worker_builds_the_recap_requested_from_the_centre(dataset, org, login, worker):
     if connection.vendor != "postgresql":

@@ -13,7 +13,7 @@ from responses.models import Response
 from surveys.models import Period
 from tests.factories import default_versions, make_access_point, make_period
 
-# Methodology section 5 worked example: SPKP, 5 respondents, sums per indicator.
+# docs/methodology.md §5: worked example: SPKP, 5 respondents, sums per indicator.
 SPKP_SUMS = [17, 18, 15, 18, 20, 17, 17, 18]  # NRR_i 3.40 3.60 3.00 3.60 4.00 3.40 3.40 3.60 -> NRR 3.50, IK 87.50, B
 # A hand-made SPAK result: NRR_i 3.80 3.60 3.80 3.20 4.00 -> NRR 3.68, IK 92.00, A
 SPAK_SUMS = [19, 18, 19, 16, 20]

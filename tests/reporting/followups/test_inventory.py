@@ -1,4 +1,4 @@
-"""The pre-filled problem inventory follows methodology section 8 (pure rule, hand-worked numbers)."""
+"""The pre-filled problem inventory follows docs/methodology.md §8 (pure rule, hand-worked numbers)."""
 from decimal import Decimal
 from fractions import Fraction
 
