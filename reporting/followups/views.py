@@ -1,4 +1,6 @@
 """Follow-up pages: a unit's inventory and plans, plan detail, evidence, Kanwil monitoring, guide, public page."""
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -284,7 +286,7 @@ def targets(request):
     else:
         form, status = TargetForm(), 200
     rows = FollowUpTarget.objects.select_related("instrument", "period").order_by("instrument__position", "period")
-    context = {"form": form, "rows": rows, "default_target": settings.FOLLOWUP_DEFAULT_TARGET_NRR}
+    context = {"form": form, "rows": rows, "default_target": Decimal(settings.FOLLOWUP_DEFAULT_TARGET_NRR)}
     return render(request, "reporting/followups/targets.html", context, status=status)
 
 
