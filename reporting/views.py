@@ -13,6 +13,7 @@ from . import selectors
 from .extra_items import unit_extra_results
 from .free_text import text_answers
 from .models import Level
+from .publication import Thresholds
 
 SUGGESTIONS_PER_PAGE = 20
 
@@ -121,4 +122,4 @@ def dashboard_national(request):
 
 def methodology(request):
     """How every figure is computed (public: the figures are public accountability)."""
-    return render(request, "reporting/methodology.html")
+    return render(request, "reporting/methodology.html", {"thresholds": Thresholds.from_settings()})

@@ -32,7 +32,9 @@
   }
 
   function build(spec) {
+    // Axis numbers in the page's language (3,5 and 1.000 in Indonesian), like the figures around the chart.
     var base = { responsive: true, maintainAspectRatio: false, animation: reduceMotion ? false : undefined,
+                 locale: document.documentElement.lang || undefined,
                  plugins: { legend: { display: spec.type === "line" } } };
     if (spec.type === "participation") { return participation(spec, base); }
     if (spec.type === "line") {

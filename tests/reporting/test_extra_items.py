@@ -46,6 +46,10 @@ def dashboard(client, unit, period, **query):
     return client.get(url, {"periode": period.pk, **query}).content.decode()
 
 
+def row(label, n, percent):
+    return f'<td>{label}</td><td class="text-end figure-number">{n}</td><td class="text-end figure-number">{percent}<'
+
+
 def block(html, marker):
     start = html.index(marker)
     return html[start:html.index("</table>", start)]
@@ -58,13 +62,12 @@ def test_choice_counts_and_percentages_per_option_from_counted_responses(org, as
     assert "Dari mana Anda tahu?" in table and "4 jawaban" in table
     assert ('<tr data-option="papan"><td>Papan informasi</td><td class="text-end figure-number">3</td>'
             '<td class="text-end figure-number">75,0</td></tr>') in table
-    assert '<td>Media sosial</td><td class="text-end figure-number">1</td><td class="text-end figure-number">25,0<' in table
-    assert '<td>Teman</td><td class="text-end figure-number">0</td><td class="text-end figure-number">0,0<' in table
+    assert row("Media sosial", 1, "25,0") in table and row("Teman", 0, "0,0") in table
     assert f'<canvas data-chart="chart-extra-{heard.pk}">' in html  # the chart, with the table as fallback
     # The Kanwil's item shows this unit's answers only (Surakarta's "ya" is not here).
     regional_table = block(html, f'data-extra-item="{regional.pk}"')
     assert "butir Kanwil" in regional_table and "2 jawaban" in regional_table
-    assert '<td>Ya</td><td class="text-end figure-number">1</td><td class="text-end figure-number">50,0<' in regional_table
+    assert row("Ya", 1, "50,0") in regional_table
 
 
 def test_short_text_answers_are_listed_escaped_and_searchable(org, asked, login):

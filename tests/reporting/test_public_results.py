@@ -131,9 +131,11 @@ def test_publication_record_for_an_open_data_api(org, published):
     with translation.override("id"):
         record = publish(snapshot, target=160).as_dict()
     assert record == {
-        "state": "small_sample", "instrument": "SPKP", "index": "IPKP", "index_name": "Indeks Persepsi Kualitas Pelayanan",
-        "version": 2, "scale": [1, 6], "n_counted": 12, "n_flagged": 1, "n_rejected": 1,
-        "computed_at": FROZEN_AT.astimezone(ZoneInfo("UTC")).isoformat(), "revision": snapshot.revision, "target": 160, "below_target": True,
+        "state": "small_sample", "instrument": "SPKP", "index": "IPKP",
+        "index_name": "Indeks Persepsi Kualitas Pelayanan", "version": 2, "scale": [1, 6],
+        "n_counted": 12, "n_flagged": 1, "n_rejected": 1,
+        "computed_at": FROZEN_AT.astimezone(ZoneInfo("UTC")).isoformat(), "revision": snapshot.revision,
+        "target": 160, "below_target": True,
         "nrr": "4.50", "ik": "77.50", "category": "B", "unit_average": None,
     }
     withheld = publish(Snapshot.objects.get(level=Level.UNIT, unit=org.surakarta, is_current=True, service=None))

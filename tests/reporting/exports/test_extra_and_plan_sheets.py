@@ -110,7 +110,8 @@ def test_raw_export_has_a_column_per_extra_item_with_labels_and_text(dataset, or
     heard, fix = "Dari mana Anda tahu? (Lapas Kelas I Semarang)", "Apa yang perlu diperbaiki? (Lapas Kelas I Semarang)"
     assert list(df.columns[-3:]) == [regional, heard, fix]
     semarang = df[df["Kode UPT"] == "lapas-semarang"]
-    assert list(semarang[heard]) == ["Papan informasi", "Papan informasi", "Media sosial", "", "Teman", "Papan informasi"]
+    assert list(semarang[heard]) == ["Papan informasi", "Papan informasi", "Media sosial", "", "Teman",
+                                     "Papan informasi"]
     assert list(semarang[fix])[:3] == ["", "=1+1 rusak", "Toilet kotor"]
     assert list(df[df["Kode UPT"] == "rutan-surakarta"][regional]) == ["Ya", "Tidak", "Ya"]
     ws = openpyxl.load_workbook(path)["Data mentah"]
