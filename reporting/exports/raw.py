@@ -17,7 +17,7 @@ from .workbook import DATETIME, INT, TEXT, Column, Sheet, save_workbook
 def raw_extra_items(scope, period) -> list[ExtraItem]:
     """The extra items that get a column: those asked in scope; nationally only the Kanwils' items (a UPT's
     own question is read in that UPT's or its Kanwil's export)."""
-    items = items_for_units(period, scope.units().select_related(None))
+    items = items_for_units(period, scope.units())
     if scope.level == Level.NATION:
         items = [item for item in items if item.kanwil_id]
     return items

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reporting.free_text import readable_texts
 from reporting.publication import Thresholds
 from surveys.access import is_role, staff_required, unit_in_scope
 from surveys.models import Kanwil, Period, Role, Unit
@@ -167,7 +168,7 @@ def _render_plan(request, plan: ActionPlan, *, evidence_form=None, comment_form=
             "status_label": selectors.STATUS_LABELS[key],
             "evidence": plan.evidence.all(),
             "comments": plan.comments.select_related("author"),
-            "suggestions": plan.suggestions.select_related("service"),
+            "suggestions": readable_texts(plan.suggestions.select_related("service")),
             "can_edit": is_officer,
             "evidence_form": evidence_form or (EvidenceForm() if is_officer else None),
             "comment_form": comment_form or CommentForm(),

@@ -160,3 +160,12 @@ def test_only_closed_final_figures_reach_the_public(org, published, client):
     freeze_final_snapshots(open_period.pk)  # even a frozen figure of an open period stays private
     html = client.get("/hasil/upt/lapas-semarang/").content.decode()
     assert "Triwulan I 2027" not in html and "Triwulan IV 2026" in html
+
+
+def test_a_small_sample_threshold_below_the_minimum_stops_the_start():
+    from tests.test_settings import start_with
+
+    result = start_with(PUBLIC_MIN_RESPONSES="20", PUBLIC_SMALL_SAMPLE_RESPONSES="10")
+    assert result.returncode != 0
+    assert "PUBLIC_SMALL_SAMPLE_RESPONSES=10 is below PUBLIC_MIN_RESPONSES=20" in result.stderr
+    assert "is not a whole number" in start_with(PUBLIC_MIN_RESPONSES="ten").stderr
