@@ -6,16 +6,20 @@ stay fast with millions of responses; the UPT page counts its own unit's respons
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from responses.models import Flag, Response
 from surveys.models import AccessPoint, InstrumentVersion, Kanwil, Period, Target, Unit, localized, localized_label
 
+from .free_text import text_answers
 from .models import Level, Snapshot
+from .participation import daily_series, days_left, needed_path, pace_needed
 
 TREND_PERIODS = 6
 
@@ -59,12 +63,18 @@ def percent(part: int, whole: int) -> Decimal | None:
 
 
 # --------------------------------------------------------------------------- index figures
+def as_decimal(value) -> Decimal | None:
+    """A figure stored as text in a snapshot's JSON ("3.40") as a Decimal, so templates format it for the
+    reader's language like every other number."""
+    return None if value in (None, "") else Decimal(str(value))
+
+
 @dataclass
 class IndicatorRow:
     code: str
     statement: str
-    nrr: str | None
-    nrr_unflagged: str | None
+    nrr: Decimal | None
+    nrr_unflagged: Decimal | None
     count: int
     weakest: bool = False
 
@@ -89,7 +99,7 @@ class IndexFigure:
         return {
             "type": "bar",
             "labels": [r.code for r in self.indicators],
-            "values": [float(r.nrr) if r.nrr else None for r in self.indicators],
+            "values": [float(r.nrr) if r.nrr is not None else None for r in self.indicators],
             "highlight": [r.weakest for r in self.indicators],
             "min": self.version.scale_min,
             "max": self.version.scale_max,
@@ -107,11 +117,11 @@ def index_figures(period: Period, snapshots, *, below_target: bool = False) -> l
             figure.category_label = band_label(version, snapshot.category)
             figure.category_label_unflagged = band_label(version, snapshot.category_unflagged)
             statements = {i.code: localized(i, "statement") for i in version.indicators.all()}
-            rows = [IndicatorRow(r["code"], statements.get(r["code"], ""), r.get("nrr"), r.get("nrr_unflagged"),
-                                 r.get("count", 0)) for r in snapshot.indicators]
+            rows = [IndicatorRow(r["code"], statements.get(r["code"], ""), as_decimal(r.get("nrr")),
+                                 as_decimal(r.get("nrr_unflagged")), r.get("count", 0)) for r in snapshot.indicators]
             scored = [r for r in rows if r.nrr is not None]
             if scored:
-                min(scored, key=lambda r: Decimal(r.nrr)).weakest = True
+                min(scored, key=lambda r: r.nrr).weakest = True
             figure.indicators = rows
         figures.append(figure)
     return figures
@@ -177,7 +187,6 @@ def unit_participation(unit: Unit, period: Period, *, today: date) -> dict:
         services.append(ServiceRow(service, target, n, percent(n, target), bool(target) and n < target,
                                    [snaps.get(v.pk) for v in versions]))
     total, target = sum(by_service.values()), sum(targets.values())
-    days = list(counted.annotate(day=TruncDate("created_at")).values("day").annotate(n=Count("pk")).order_by("day"))
     return {
         "services": services,
         "versions": versions,
@@ -186,9 +195,42 @@ def unit_participation(unit: Unit, period: Period, *, today: date) -> dict:
         "participation": percent(total, target),
         "below_target": bool(target) and total < target,
         "today": counted.filter(created_at__date=today).count(),
+        **daily_participation(counted, period, target=target, today=today),
+    }
+
+
+def daily_participation(counted, period: Period, *, target: int, today: date) -> dict:
+    """Every day of the period so far (zeros included) with its running total, and while the period is open
+    the pace needed from today to reach `target` by the closing date; as table rows and chart data."""
+    counts = {r["day"]: r["n"] for r in counted.annotate(day=TruncDate("created_at")).values("day")
+              .annotate(n=Count("pk")).order_by()}
+    # Responses outside the dates (a period opened early or closed late by hand) still get their day.
+    start = min([period.starts_on, *counts])
+    until = max([min(today, period.ends_on), *counts])
+    days = daily_series(counts, starts_on=start, until=until) if until >= start else []
+    counted_total = days[-1].cumulative if days else 0
+    is_open = period.status == Period.Status.OPEN and today <= period.ends_on
+    pace = pace_needed(target=target, counted=counted_total, today=today, ends_on=period.ends_on) if is_open else None
+    path = dict(needed_path(target=target, counted=counted_total, today=today, ends_on=period.ends_on)
+                if is_open else [])
+    by_day = {d.day: d for d in days}
+    last = max([until, *path]) if days or path else until
+    labels = [start + timedelta(days=i) for i in range((last - start).days + 1)] if days or path else []
+    return {
         "days": days,
-        "days_chart": {"type": "bar", "labels": [d["day"].isoformat() for d in days],
-                       "values": [d["n"] for d in days]},
+        "pace": pace,
+        "days_left": days_left(today=today, ends_on=period.ends_on) if is_open else None,
+        "remaining": max(target - counted_total, 0),
+        "days_chart": {
+            "type": "participation",
+            "labels": [date_format(d, "j M") for d in labels],
+            "daily": [by_day[d].n if d in by_day else None for d in labels],
+            "cumulative": [by_day[d].cumulative if d in by_day else None for d in labels],
+            "needed": [round(float(path[d]), 1) if d in path else None for d in labels],
+            "target": target or None,
+            "names": {"daily": str(_("Jawaban per hari")), "cumulative": str(_("Kumulatif")),
+                      "target": str(_("Target sampel")), "needed": str(_("Laju yang diperlukan"))},
+        },
     }
 
 
@@ -213,12 +255,8 @@ def flag_counts(unit: Unit, period: Period) -> dict:
 
 
 def suggestions(unit: Unit, period: Period, *, q: str = ""):
-    """Respondents' suggestions (saran), newest first, optionally containing q."""
-    qs = (Response.objects.filter(unit=unit, period=period).exclude(suggestion="").select_related("service")
-          .order_by("-created_at"))
-    if q:
-        qs = qs.filter(suggestion__icontains=q)
-    return qs
+    """Respondents' suggestions (saran), newest first, optionally containing q (read through free_text)."""
+    return text_answers([unit], period, q=q)
 
 
 # --------------------------------------------------------------------------- Kanwil and national pages

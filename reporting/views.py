@@ -10,7 +10,10 @@ from surveys.access import kanwil_in_scope, selected_period, staff_required, uni
 from surveys.models import Kanwil, Role, Unit, membership_of, sees_everything
 
 from . import selectors
+from .extra_items import unit_extra_results
+from .free_text import text_answers
 from .models import Level
+from .publication import Thresholds
 
 SUGGESTIONS_PER_PAGE = 20
 
@@ -40,8 +43,12 @@ def dashboard_unit(request, code):
         return render(request, "reporting/dashboard_unit.html", context)
     participation = selectors.unit_participation(unit, period, today=timezone.localdate())
     snapshots = selectors.current_snapshots(period=period, level=Level.UNIT, unit=unit)
+    extra = unit_extra_results(unit, period)
     q = request.GET.get("q", "").strip()[:100]
-    page = Paginator(selectors.suggestions(unit, period, q=q), SUGGESTIONS_PER_PAGE).get_page(request.GET.get("hal"))
+    # Which free text to list: the suggestions, or the answers to one of the unit's short-text items.
+    text_item = next((i for i in extra.texts if request.GET.get("teks") == str(i.pk)), None)
+    texts = text_answers([unit], period, item=text_item, q=q)
+    page = Paginator(texts, SUGGESTIONS_PER_PAGE).get_page(request.GET.get("hal"))
     context.update(
         participation=participation,
         figures=selectors.index_figures(period, snapshots, below_target=participation["below_target"]),
@@ -49,8 +56,10 @@ def dashboard_unit(request, code):
         flags=selectors.flag_counts(unit, period),
         suggestions=page,
         q=q,
+        extra=extra,
+        text_item=text_item,
         trend=selectors.trend(level=Level.UNIT, unit=unit, until=period),
-        page_query=urlencode({"periode": period.pk, "q": q}),
+        page_query=urlencode({"periode": period.pk, "q": q, "teks": text_item.pk if text_item else ""}),
     )
     return render(request, "reporting/dashboard_unit.html", context)
 
@@ -113,4 +122,4 @@ def dashboard_national(request):
 
 def methodology(request):
     """How every figure is computed (public: the figures are public accountability)."""
-    return render(request, "reporting/methodology.html")
+    return render(request, "reporting/methodology.html", {"thresholds": Thresholds.from_settings()})

@@ -5,13 +5,25 @@ from pathlib import Path
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from reporting.extra_items import items_for_units
+from reporting.models import Level
 from responses.models import AgeBand, Channel, Education, Flag, Occupation, Response, Sex
+from surveys.models import ExtraItem, localized
 
 from .rows import count_raw, raw_responses
 from .workbook import DATETIME, INT, TEXT, Column, Sheet, save_workbook
 
 
-def raw_header(versions) -> list[Column]:
+def raw_extra_items(scope, period) -> list[ExtraItem]:
+    """The extra items that get a column: those asked in scope; nationally only the Kanwils' items (a UPT's
+    own question is read in that UPT's or its Kanwil's export)."""
+    items = items_for_units(period, scope.units())
+    if scope.level == Level.NATION:
+        items = [item for item in items if item.kanwil_id]
+    return items
+
+
+def raw_header(versions, items=()) -> list[Column]:
     codes = [i.code for v in versions for i in v.indicators.all()]
     return [
         Column(_("Waktu"), DATETIME, 17),
@@ -28,11 +40,21 @@ def raw_header(versions) -> list[Column]:
         Column(_("Bertanda"), TEXT, 9),
         Column(_("Tanda validitas"), TEXT, 26),
         Column(_("Saran"), TEXT, 40),
+        *[Column(_extra_header(item), TEXT, 24) for item in items],
     ]
 
 
-def raw_rows(units, period, versions) -> Iterator[list]:
-    """Sheet rows (labels in the active language) from the raw-response selector."""
+def _extra_header(item: ExtraItem) -> str:
+    owner = item.unit.name if item.unit_id else item.kanwil.name
+    return f"{localized(item, 'prompt')} ({owner})"
+
+
+def raw_rows(units, period, versions, items=()) -> Iterator[list]:
+    """Sheet rows (labels in the active language) from the raw-response selector; one cell per extra item
+    (the choice's label, or the short text)."""
+    choices = {str(item.pk): {str(v): label for v, label in item.localized_choices()} for item in items}
+    keys = [str(item.pk) for item in items]
+    text_keys = [str(item.pk) for item in items if item.kind == ExtraItem.Kind.TEXT]
     english = (get_language() or "id").startswith("en")
     labels = {
         name: {value: str(label) for value, label in choices.choices}
@@ -41,19 +63,26 @@ def raw_rows(units, period, versions) -> Iterator[list]:
     }
     yes, no = _("Ya"), _("Tidak")
     for (created, unit_code, unit_name, service, service_en, channel, sex, age, edu, job, status, flagged,
-         suggestion, rules, *scores) in raw_responses(units, period, versions):
+         suggestion, extra, rules, *scores) in raw_responses(units, period, versions, text_items=text_keys):
         yield [
             created, unit_code, unit_name, (service_en or service) if english else service,
             labels["channel"].get(channel, channel), *scores,
             labels["sex"].get(sex, ""), labels["age"].get(age, ""), labels["edu"].get(edu, ""),
             labels["job"].get(job, ""), labels["status"].get(status, status), yes if flagged else no,
             ", ".join(labels["flag"].get(rule, rule) for rule in rules), suggestion,
+            *[_answer(extra.get(key), choices[key]) for key in keys],
         ]
 
 
-def raw_sheet(units, period, versions) -> Sheet:
-    return Sheet(title=_("Data mentah"), columns=raw_header(versions), rows=raw_rows(units, period, versions),
-                 plain=True)
+def _answer(value, labels: dict[str, str]) -> str:
+    if value in (None, ""):
+        return ""
+    return labels.get(str(value), str(value))
+
+
+def raw_sheet(units, period, versions, items=()) -> Sheet:
+    return Sheet(title=_("Data mentah"), columns=raw_header(versions, items),
+                 rows=raw_rows(units, period, versions, items), plain=True)
 
 
 def build_raw_workbook(path: Path, *, scope, period, on_progress: Callable[[int], None] | None = None) -> None:
@@ -66,4 +95,5 @@ def build_raw_workbook(path: Path, *, scope, period, on_progress: Callable[[int]
         def on_row(n):
             on_progress(5 + int(90 * n / total))
 
-    save_workbook(path, cover=None, sheets=[raw_sheet(units, period, period.versions_in_order())], on_row=on_row)
+    sheet = raw_sheet(units, period, period.versions_in_order(), raw_extra_items(scope, period))
+    save_workbook(path, cover=None, sheets=[sheet], on_row=on_row)

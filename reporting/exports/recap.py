@@ -1,26 +1,33 @@
 """Turns recap data (current snapshots, targets, demographics) into the recap workbook's sheets."""
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from reporting.extra_items import scope_extra_results
+from reporting.followups.selectors import action_plan_rows
 from reporting.models import Level
-from surveys.models import localized_label
+from surveys.models import ExtraItem, localized, localized_label
 
-from .raw import raw_sheet
+from .raw import raw_extra_items, raw_sheet
 from .rows import IndexTable, RecapData, Scope, count_raw, indicator_nrr, recap_data
-from .workbook import CATEGORY, DEC2, INT, PCT, TEXT, Column, Cover, Sheet, save_workbook
+from .workbook import CATEGORY, DATE, DEC2, INT, PCT, TEXT, Column, Cover, Sheet, save_workbook
 
 
 def _when(moment: datetime | None) -> str:
     if moment is None:
         return _("belum dihitung")
     return date_format(timezone.localtime(moment), "j F Y, H:i T")
+
+
+def _number(value) -> str:
+    """A band limit as text in the reader's language (88,31 in Indonesian, 88.31 in English)."""
+    return number_format(Decimal(str(value)), 2)
 
 
 def participation(n: int, target: int) -> Decimal | None:
@@ -66,7 +73,7 @@ def cover(data: RecapData, *, now: datetime) -> Cover:
               "dibulatkan. Sumber: Permenpan RB 14/2017."),
         ],
         legend_title=_("Kategori mutu pelayanan (berdasarkan IK)"),
-        legend=[(b["code"], f"{b['min']}–{b['max']}", localized_label(b)) for b in bands],
+        legend=[(b["code"], f"{_number(b['min'])}–{_number(b['max'])}", localized_label(b)) for b in bands],
     )
 
 
@@ -172,13 +179,68 @@ def demographics_sheet(data: RecapData) -> Sheet:
     )
 
 
-def recap_sheets(data: RecapData, *, include_raw: bool) -> Iterator[Sheet]:
+def extra_items_sheet(data: RecapData) -> Sheet:
+    """Counts and percentages per option of every extra item asked in scope (a short-text item: its count)."""
+    columns = [
+        Column(_("Pemilik butir"), TEXT, 30), Column(_("Butir tambahan"), TEXT, 40), Column(_("Jenis"), TEXT, 14),
+        Column(_("UPT"), TEXT, 30), Column(_("Pilihan"), TEXT, 28), Column(_("Jumlah"), INT, 10),
+        Column(_("Persentase"), PCT, 12),
+    ]
+    kinds = dict(ExtraItem.Kind.choices)
+    rows = []
+    for block in scope_extra_results(data.period, data.scope.units()):
+        item, result = block.item, block.result
+        owner = item.unit.name if item.unit_id else item.kanwil.name
+        unit = block.unit.name if block.unit is not None else _("Semua UPT (gabungan)")
+        head = [owner, localized(item, "prompt"), str(kinds.get(item.kind, item.kind)), unit]
+        if item.kind != ExtraItem.Kind.CHOICE:
+            rows.append([*head, _("Jawaban teks: lihat data mentah"), result.answered, None])
+            continue
+        for option in result.options:
+            rows.append([*head, option.label, option.n, participation(option.n, result.answered)])
+    notes = [_("Hanya jawaban yang dihitung. Persentase dari jawaban yang menjawab butir itu.")]
+    if not rows:
+        notes.append(_("Tidak ada butir tambahan pada periode ini."))
+    return Sheet(
+        title=_("Butir tambahan"),
+        title_lines=[_("Jawaban butir tambahan"), f"{data.scope.label} · {data.period.name}"],
+        columns=columns, rows=rows, notes=notes,
+    )
+
+
+def action_plan_sheet(data: RecapData, *, today: date) -> Sheet:
+    """The follow-up plans recorded for the period's results, one row per plan."""
+    columns = [
+        Column(pgettext("nomor urut", "No"), INT, 5), Column(_("Kanwil"), TEXT, 28), Column(_("UPT"), TEXT, 30),
+        Column(_("Indikator"), TEXT, 14), Column(_("NRR saat direncanakan"), DEC2, 11),
+        Column(_("Masalah"), TEXT, 36), Column(_("Penyebab"), TEXT, 30), Column(_("Rencana tindak lanjut"), TEXT, 40),
+        Column(_("Penanggung jawab"), TEXT, 24), Column(_("Tenggat"), DATE, 12), Column(_("Status"), TEXT, 14),
+        Column(_("Selesai pada"), DATE, 12), Column(_("Bukti"), INT, 8), Column(_("Publik"), TEXT, 8),
+    ]
+    yes, no = _("Ya"), _("Tidak")
+    rows = [
+        [number, row["kanwil"], row["unit"], f"{row['instrument']} · {row['indicator']}", row["score"],
+         row["problem"], row["cause"], row["action"], row["person_in_charge"], row["deadline"], row["status_label"],
+         row["done_on"], row["evidence_count"], yes if row["public"] else no]
+        for number, row in enumerate(action_plan_rows(data.period, data.scope.units(), today=today), start=1)
+    ]
+    notes = [] if rows else [_("Belum ada rencana tindak lanjut untuk periode ini.")]
+    return Sheet(
+        title=_("Rencana tindak lanjut"),
+        title_lines=[_("Rencana tindak lanjut"), f"{data.scope.label} · {data.period.name}"],
+        columns=columns, rows=rows, notes=notes,
+    )
+
+
+def recap_sheets(data: RecapData, *, include_raw: bool, today: date | None = None) -> Iterator[Sheet]:
     for table in data.tables:
         yield index_sheet(table, data.scope, data.period.name)
     yield service_sheet(data)
     yield demographics_sheet(data)
+    yield extra_items_sheet(data)
+    yield action_plan_sheet(data, today=today or timezone.localdate())
     if include_raw:
-        yield raw_sheet(data.scope.units(), data.period, data.versions)
+        yield raw_sheet(data.scope.units(), data.period, data.versions, raw_extra_items(data.scope, data.period))
 
 
 def build_recap_workbook(path: Path, *, scope: Scope, period, include_raw: bool = False,
@@ -195,5 +257,5 @@ def build_recap_workbook(path: Path, *, scope: Scope, period, include_raw: bool 
         def on_row(n):
             on_progress(20 + int(75 * n / total))
 
-    save_workbook(path, cover=cover(data, now=now), sheets=recap_sheets(data, include_raw=include_raw),
-                  on_row=on_row)
+    save_workbook(path, cover=cover(data, now=now),
+                  sheets=recap_sheets(data, include_raw=include_raw, today=timezone.localdate(now)), on_row=on_row)

@@ -5,15 +5,16 @@ the current Snapshot rows, never recomputed here, so a recap always equals the d
 """
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, FilteredRelation, Q
+from django.db.models import Case, Count, FilteredRelation, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reporting.free_text import readable_texts
 from reporting.models import Level, Snapshot
 from responses.models import AgeBand, Channel, Education, Flag, Occupation, Response, Sex
 from surveys.models import InstrumentVersion, Kanwil, Period, Target, Unit, localized
@@ -208,14 +209,20 @@ def count_raw(units, period: Period) -> int:
     return Response.objects.filter(period=period, unit__in=units).count()
 
 
-def raw_responses(units, period: Period, versions: list[InstrumentVersion]) -> Iterator[tuple]:
+def raw_responses(units, period: Period, versions: list[InstrumentVersion], *,
+                  text_items: Iterable[str] = ()) -> Iterator[tuple]:
     """One tuple per response (all statuses), oldest first, streamed from a server-side cursor.
 
     (created_at local naive, unit code, unit name, service name, service name_en, channel, sex, age band,
-    education, occupation, status, flagged, suggestion, flag rules (list), *scores)
-    No device hash: it is never exported.
+    education, occupation, status, flagged, suggestion, extra answers (dict), flag rules (list), *scores)
+    Free text (the suggestion and the answers to the `text_items` keys) is read through
+    reporting.free_text.readable_texts: blank where that rule withholds it. No device hash: never exported.
     """
-    qs = Response.objects.filter(period=period, unit__in=units).order_by("created_at", "pk")
+    base = Response.objects.filter(period=period, unit__in=units)
+    readable = readable_texts(base).values("pk")
+    qs = base.annotate(text_ok=Case(When(pk__in=readable, then=Value(True)), default=Value(False))).order_by(
+        "created_at", "pk"
+    )
     score_fields = []
     for version in versions:
         alias = f"sheet_{version.pk}"
@@ -227,8 +234,14 @@ def raw_responses(units, period: Period, versions: list[InstrumentVersion]) -> I
     ):
         flags[response_id].append(rule)
     tz = timezone.get_current_timezone()
+    text_items = set(text_items)
     fields = ["pk", "created_at", "unit__code", "unit__name", "service__name", "service__name_en", "channel",
-              "sex", "age_band", "education", "occupation", "status", "flagged", "suggestion", *score_fields]
+              "sex", "age_band", "education", "occupation", "status", "flagged", "suggestion", "extra_answers",
+              "text_ok", *score_fields]
     for row in qs.values_list(*fields).iterator(chunk_size=5000):
-        yield (row[1].astimezone(tz).replace(tzinfo=None), *row[2:14], flags.get(row[0], []), *row[14:])
-
+        suggestion, extra, text_ok = row[13], row[14] or {}, row[15]
+        if not text_ok:
+            suggestion = ""
+            extra = {k: v for k, v in extra.items() if k not in text_items}
+        yield (row[1].astimezone(tz).replace(tzinfo=None), *row[2:13], suggestion, extra, flags.get(row[0], []),
+               *row[16:])

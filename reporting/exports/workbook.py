@@ -17,8 +17,10 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from .stream import FORMULA_TRIGGERS, PROBE_MARKER, splice_rows
 
-TEXT, INT, DEC2, PCT, DATETIME, CATEGORY = "text", "int", "dec2", "pct", "datetime", "category"
-NUMBER_FORMATS = {INT: "#,##0", DEC2: "0.00", PCT: "0.00%", DATETIME: "yyyy-mm-dd hh:mm"}
+TEXT, INT, DEC2, PCT, DATETIME, DATE, CATEGORY = "text", "int", "dec2", "pct", "datetime", "date", "category"
+# Format codes, not rendered text: Excel and LibreOffice show them with the reader's own decimal and thousands
+# separators (3,50 in an Indonesian locale, 3.50 in an English one), so cells hold numbers, never strings.
+NUMBER_FORMATS = {INT: "#,##0", DEC2: "0.00", PCT: "0.00%", DATETIME: "yyyy-mm-dd hh:mm", DATE: "yyyy-mm-dd"}
 # Category (mutu pelayanan) colours, the conventional traffic-light of Indonesian service-quality reports.
 CATEGORY_FILLS = {
     "A": PatternFill("solid", fgColor="C6EFCE"),

@@ -100,6 +100,9 @@ class MonitoringFilterForm(forms.Form):
     instrument = forms.ModelChoiceField(queryset=Instrument.objects.all(), required=False, label=_("Instrumen"),
                                         empty_label=_("Semua instrumen"))
     status = forms.ChoiceField(required=False, label=_("Status"))
+    follow_up = forms.ChoiceField(required=False, label=_("Tindak lanjut"), choices=[
+        ("", _("Semua UPT")), ("none", _("Belum ada tindak lanjut")),
+    ])
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

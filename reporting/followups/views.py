@@ -1,4 +1,6 @@
 """Follow-up pages: a unit's inventory and plans, plan detail, evidence, Kanwil monitoring, guide, public page."""
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,9 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reporting.free_text import readable_texts
+from reporting.publication import Thresholds
 from surveys.access import is_role, staff_required, unit_in_scope
 from surveys.models import Kanwil, Period, Role, Unit
 
+from . import monitoring as monitoring_rows
 from . import public, selectors, services
 from .forms import ActionPlanForm, CommentForm, EvidenceForm, MonitoringFilterForm, TargetForm
 from .models import ActionPlan, Evidence, FollowUpTarget
@@ -163,7 +168,7 @@ def _render_plan(request, plan: ActionPlan, *, evidence_form=None, comment_form=
             "status_label": selectors.STATUS_LABELS[key],
             "evidence": plan.evidence.all(),
             "comments": plan.comments.select_related("author"),
-            "suggestions": plan.suggestions.select_related("service"),
+            "suggestions": readable_texts(plan.suggestions.select_related("service")),
             "can_edit": is_officer,
             "evidence_form": evidence_form or (EvidenceForm() if is_officer else None),
             "comment_form": comment_form or CommentForm(),
@@ -237,20 +242,29 @@ def comment_add(request, pk):
 # --------------------------------------------------------------------------- Kanwil and Pusat
 @staff_required(Role.KANWIL)
 def monitoring(request):
-    """All plans of the user's units: filters, overdue highlighted, links to comment."""
+    """Every unit in scope with its follow-up of a closed period's results (those with no plan included),
+    then all plans: filters, overdue highlighted, links to comment."""
     today = timezone.localdate()
     form = MonitoringFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
+    only_missing = filters.get("follow_up") == "none"
     plans = selectors.monitoring_plans(
         request.user, today=today, period=filters.get("period"), kanwil=filters.get("kanwil"),
         unit=filters.get("unit"), status=filters.get("status", ""), instrument=filters.get("instrument"),
     )
-    rows = selectors.with_display_status(plans[:500], today)
+    closed = monitoring_rows.monitoring_period(filters.get("period"))
+    units = monitoring_rows.unit_follow_ups(
+        request.user, closed, today=today, kanwil=filters.get("kanwil"), unit=filters.get("unit"),
+        only_missing=only_missing,
+    ) if closed is not None else []
+    rows = [] if only_missing else selectors.with_display_status(plans[:500], today)
     return render(
         request,
         "reporting/followups/monitoring.html",
         {"form": form, "rows": rows, "total": plans.count(),
          "overdue_count": plans.overdue(today).count(),
+         "closed_period": closed, "unit_rows": units, "only_missing": only_missing,
+         "units_without_plan": sum(1 for u in units if not u.total),
          "show_kanwil": is_role(request.user, Role.PUSAT)},
         status=200 if form.is_bound is False or form.is_valid() else 400,
     )
@@ -273,7 +287,7 @@ def targets(request):
     else:
         form, status = TargetForm(), 200
     rows = FollowUpTarget.objects.select_related("instrument", "period").order_by("instrument__position", "period")
-    context = {"form": form, "rows": rows, "default_target": settings.FOLLOWUP_DEFAULT_TARGET_NRR}
+    context = {"form": form, "rows": rows, "default_target": Decimal(settings.FOLLOWUP_DEFAULT_TARGET_NRR)}
     return render(request, "reporting/followups/targets.html", context, status=status)
 
 
@@ -284,27 +298,27 @@ def guide(request):
 
 
 # --------------------------------------------------------------------------- public
+def _public_context(**context) -> dict:
+    return {"thresholds": Thresholds.from_settings(), **context}
+
+
 def public_index(request):
-    return render(request, "public/index.html", {"kanwils": Kanwil.objects.all()})
+    return render(request, "public/index.html", _public_context(kanwils=Kanwil.objects.all()))
 
 
 def public_kanwil(request, code):
     kanwil = get_object_or_404(Kanwil, code=code)
-    results = public.public_kanwil_results(kanwil)
-    latest = Period.objects.filter(
-        status=Period.Status.CLOSED, snapshots__is_final=True, snapshots__level="unit",
-        snapshots__unit__kanwil=kanwil,
-    ).order_by("-starts_on").first()
+    latest = public.latest_public_period(kanwil)
     return render(
         request,
         "public/kanwil.html",
-        {
-            "kanwil": kanwil,
-            "results": results,
-            "latest": latest,
-            "unit_rows": public.public_unit_table(kanwil, latest) if latest else [],
-            "items": public.public_action_items(kanwil.units.all()),
-        },
+        _public_context(
+            kanwil=kanwil,
+            results=public.public_kanwil_results(kanwil),
+            latest=latest,
+            table=public.public_unit_table(kanwil, latest) if latest else None,
+            items=public.public_action_items(kanwil.units.all()),
+        ),
     )
 
 
@@ -313,6 +327,6 @@ def public_unit(request, code):
     return render(
         request,
         "public/unit.html",
-        {"unit": unit, "results": public.public_unit_results(unit),
-         "items": public.public_action_items([unit])},
+        _public_context(unit=unit, results=public.public_unit_results(unit),
+                        items=public.public_action_items([unit])),
     )

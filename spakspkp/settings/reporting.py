@@ -12,6 +12,16 @@ if set(PERIOD_MANAGERS) - {"pusat", "kanwil"}:
 # Seconds a burst of responses at one unit waits before its single recompute.
 RECOMPUTE_DEBOUNCE_SECONDS = env_int("RECOMPUTE_DEBOUNCE_SECONDS", 10, minimum=1)
 
+# Public results (reporting.publication): a figure from fewer counted responses than PUBLIC_MIN_RESPONSES is
+# not published ("belum cukup data"); one from fewer than PUBLIC_SMALL_SAMPLE_RESPONSES is published, marked.
+PUBLIC_MIN_RESPONSES = env_int("PUBLIC_MIN_RESPONSES", 10, minimum=1)
+PUBLIC_SMALL_SAMPLE_RESPONSES = env_int("PUBLIC_SMALL_SAMPLE_RESPONSES", 30, minimum=1)
+if PUBLIC_SMALL_SAMPLE_RESPONSES < PUBLIC_MIN_RESPONSES:
+    raise ImproperlyConfigured(
+        f"PUBLIC_SMALL_SAMPLE_RESPONSES={PUBLIC_SMALL_SAMPLE_RESPONSES} is below "
+        f"PUBLIC_MIN_RESPONSES={PUBLIC_MIN_RESPONSES}."
+    )
+
 # Exports (reporting.exports): background Excel/CSV builds, kept for a while then deleted by a periodic job.
 EXPORT_FILE_TTL_HOURS = env_int("EXPORT_FILE_TTL_HOURS", 24, minimum=1)
 

@@ -6,9 +6,37 @@
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var palette = ["#0d6efd", "#198754", "#6f42c1", "#fd7e14"];
 
+  // Responses per day (bars, left axis) with the running total, the target and the even pace needed to
+  // reach it by the closing date (lines, right axis).
+  function participation(spec, base) {
+    var total = spec.labels.map(function () { return spec.target; });
+    var datasets = [
+      { type: "bar", label: spec.names.daily, data: spec.daily, backgroundColor: "#0d6efd", yAxisID: "y", order: 3 },
+      { type: "line", label: spec.names.cumulative, data: spec.cumulative, borderColor: "#146c43",
+        backgroundColor: "#146c43", pointRadius: 0, yAxisID: "y1", order: 1 },
+      { type: "line", label: spec.names.needed, data: spec.needed, borderColor: "#b35900", backgroundColor: "#b35900",
+        borderDash: [6, 4], pointRadius: 0, spanGaps: false, yAxisID: "y1", order: 2 }
+    ];
+    if (spec.target) {
+      datasets.push({ type: "line", label: spec.names.target, data: total, borderColor: "#b02a37",
+                      backgroundColor: "#b02a37", borderDash: [2, 3], pointRadius: 0, yAxisID: "y1", order: 0 });
+    }
+    var options = Object.assign({}, base, {
+      plugins: { legend: { display: true } },
+      scales: {
+        y: { beginAtZero: true, position: "left", ticks: { precision: 0 } },
+        y1: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false }, ticks: { precision: 0 } }
+      }
+    });
+    return { type: "bar", options: options, data: { labels: spec.labels, datasets: datasets } };
+  }
+
   function build(spec) {
+    // Axis numbers in the page's language (3,5 and 1.000 in Indonesian), like the figures around the chart.
     var base = { responsive: true, maintainAspectRatio: false, animation: reduceMotion ? false : undefined,
+                 locale: document.documentElement.lang || undefined,
                  plugins: { legend: { display: spec.type === "line" } } };
+    if (spec.type === "participation") { return participation(spec, base); }
     if (spec.type === "line") {
       return { type: "line", options: base, data: {
         labels: spec.labels,
@@ -23,6 +51,10 @@
     });
     var options = Object.assign({}, base);
     if (spec.min !== undefined) { options.scales = { y: { min: spec.min, max: spec.max } }; }
+    else if (spec.horizontal) {
+      options.indexAxis = "y";
+      options.scales = { x: { beginAtZero: true, ticks: { precision: 0 } } };
+    }
     else { options.scales = { y: { beginAtZero: true, ticks: { precision: 0 } } }; }
     return { type: "bar", options: options,
              data: { labels: spec.labels, datasets: [{ data: spec.values, backgroundColor: colours }] } };

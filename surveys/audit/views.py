@@ -4,28 +4,19 @@ from datetime import datetime, time, timedelta
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from ..access import staff_required
 from ..models import Role
-from . import EVENT_DOWNLOAD, EVENT_REVIEW
+from .display import ACTIONS, describe
 
 PAGE_SIZE = 50
-
-ACTIONS = {
-    LogEntry.Action.CREATE: gettext_lazy("Dibuat"),
-    LogEntry.Action.UPDATE: gettext_lazy("Diubah"),
-    LogEntry.Action.DELETE: gettext_lazy("Dihapus"),
-    LogEntry.Action.ACCESS: gettext_lazy("Diunduh"),
-}
 
 
 def _kind_choices():
@@ -85,52 +76,6 @@ def search(entries, data: dict):
     if data.get("sampai"):
         entries = entries.filter(timestamp__lt=datetime.combine(data["sampai"] + timedelta(days=1), time(0), tzinfo=tz))
     return entries.order_by("-timestamp", "-pk")
-
-
-def describe(entry: LogEntry) -> dict:
-    """One audit row for display: when, who, what happened to which record, and each change old → new."""
-    model = entry.content_type.model_class()
-    changes = []
-    for name, value in (entry.changes_dict or {}).items():
-        field = _field(model, name)
-        if name == "id" or (field is not None and field.auto_created and not field.concrete):
-            continue  # the primary key, and reverse relations auditlog lists as "…None"
-        label = capfirst(str(getattr(field, "verbose_name", name)))
-        if isinstance(value, dict):  # many-to-many: {"type": "m2m", "operation": "add", "objects": [...]}
-            changes.append((label, value.get("operation", ""), ", ".join(map(str, value.get("objects", [])))))
-        elif isinstance(value, list | tuple) and len(value) == 2:
-            old, new = (_display(field, v) for v in value)
-            changes.append((label, old, new))
-    event = (entry.additional_data or {}).get("event") if isinstance(entry.additional_data, dict) else None
-    if event == EVENT_REVIEW:
-        action = _("Keputusan tinjauan")
-    elif event == EVENT_DOWNLOAD:
-        action = _("Unduhan")
-    else:
-        action = ACTIONS.get(entry.action, entry.action)
-    return {
-        "entry": entry,
-        "action": action,
-        "kind": str(model._meta.verbose_name).capitalize() if model is not None else entry.content_type.model,
-        "changes": changes,
-    }
-
-
-def _field(model, name):
-    if model is None:
-        return None
-    try:
-        return model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
-
-
-def _display(field, value) -> str:
-    """A stored value as a reader knows it: the choice label for a choice field, nothing for None."""
-    if value in (None, "None"):
-        return ""
-    choices = {str(k): v for k, v in getattr(field, "flatchoices", None) or []}
-    return str(choices.get(str(value), value))
 
 
 @require_safe

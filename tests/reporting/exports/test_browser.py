@@ -48,5 +48,6 @@ def test_kanwil_staff_request_and_download_a_recap(live_server, transactional_db
         finally:
             browser.close()
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Sampul", "IPAK", "IPKP", "Per layanan", "Demografi"]
+    assert wb.sheetnames == ["Sampul", "IPAK", "IPKP", "Per layanan", "Demografi", "Butir tambahan",
+                             "Rencana tindak lanjut"]
     assert wb["IPKP"]["Q5"].value == 87.5

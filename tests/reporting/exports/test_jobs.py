@@ -161,7 +161,8 @@ def test_build_recap_command_writes_the_same_workbook(dataset, org, tmp_path):
     path = Path(out.getvalue().strip())
     assert path.name == "Rekap_SPAK_SPKP_jateng-pas_Triwulan_IV_2026.xlsx"
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Sampul", "IPAK", "IPKP", "Per layanan", "Demografi"]
+    assert wb.sheetnames == ["Sampul", "IPAK", "IPKP", "Per layanan", "Demografi", "Butir tambahan",
+                             "Rencana tindak lanjut"]
     assert wb["IPKP"]["Q5"].value == 87.5
 
 
@@ -191,7 +192,7 @@ def test_download_centre_speaks_english_when_asked(dataset, org, login, django_c
     page = client.get("/staf/ekspor/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Download centre" in page and "My files" in page
     wb = openpyxl.load_workbook(job.file.path)
-    assert wb.sheetnames == ["Cover", "IPAK", "IPKP", "By service", "Demographics"]
+    assert wb.sheetnames == ["Cover", "IPAK", "IPKP", "By service", "Demographics", "Extra items", "Action plan"]
 
 
 def test_a_fourth_pending_export_waits_for_the_first_three(dataset, org, login):

@@ -40,7 +40,8 @@ def find_row(ws, label):
 
 def test_kanwil_recap_has_the_official_sheets(dataset, org, tmp_path):
     wb = openpyxl.load_workbook(build(tmp_path, Scope("kanwil", kanwil=org.jateng), dataset.period))
-    assert wb.sheetnames == ["Sampul", "IPAK", "IPKP", "Per layanan", "Demografi"]
+    assert wb.sheetnames == ["Sampul", "IPAK", "IPKP", "Per layanan", "Demografi", "Butir tambahan",
+                             "Rencana tindak lanjut"]
 
 
 def test_ipkp_sheet_shows_the_worked_example_from_the_snapshot(dataset, org, tmp_path):
@@ -106,7 +107,8 @@ def test_cover_states_scope_period_versions_and_legend(dataset, org, tmp_path):
     assert pairs["Periode"].startswith("Triwulan IV 2026")
     assert "SPAK v1" in pairs["Versi instrumen"] and "SPKP v1" in pairs["Versi instrumen"]
     assert pairs["Indeks dihitung pada"].startswith("20 November 2026, 09:30")
-    assert pairs["A"] == "88.31–100.00" and pairs["D"] == "25.00–64.99"
+    # Band limits are text on the cover: written in the reader's number format.
+    assert pairs["A"] == "88,31–100,00" and pairs["D"] == "25,00–64,99"
     text = " ".join(str(row[0]) for row in ws.iter_rows(values_only=True) if row and row[0])
     assert "IK (indeks konversi) = NRR × 25" in text and "bukan Indeks Perilaku Anti Korupsi BPS" in text
 
@@ -183,7 +185,7 @@ def test_english_recap_uses_english_sheet_names_and_headers(dataset, org, tmp_pa
     with translation.override("en"):
         path = build(tmp_path, Scope("kanwil", kanwil=org.jateng), dataset.period)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Cover", "IPAK", "IPKP", "By service", "Demographics"]
+    assert wb.sheetnames == ["Cover", "IPAK", "IPKP", "By service", "Demographics", "Extra items", "Action plan"]
     header = [c.value for c in wb["IPKP"][4]]
     assert header[:6] == ["No", "UPT code", "UPT", "Kind", "Target sample", "Counted responses"]
     assert Decimal(str(wb["IPKP"]["Q5"].value)) == Decimal("87.5")

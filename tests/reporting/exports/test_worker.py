@@ -40,7 +40,8 @@ def test_worker_builds_the_recap_requested_from_the_centre(dataset, org, login, 
     assert (job.status, job.progress, job.error) == ("done", 100, "")
     download = client.get(f"/staf/ekspor/{job.pk}/unduh/")
     wb = openpyxl.load_workbook(BytesIO(b"".join(download.streaming_content)))
-    assert wb.sheetnames == ["Sampul", "IPAK", "IPKP", "Per layanan", "Demografi", "Data mentah"]
+    assert wb.sheetnames == ["Sampul", "IPAK", "IPKP", "Per layanan", "Demografi", "Butir tambahan",
+                             "Rencana tindak lanjut", "Data mentah"]
     assert wb["IPKP"]["Q5"].value == 87.5
     worker.terminate()
     log = worker.communicate(timeout=30)[0]

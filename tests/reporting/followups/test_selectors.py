@@ -146,14 +146,15 @@ def test_action_plan_rows_for_the_recap_sheet(org, periods, results):
     assert len(list(selectors.action_plan_rows(periods.q3, [org.semarang, org.yogyakarta]))) == 2
 
 
-def test_public_figures_are_final_and_from_closed_periods_only(org, periods, results):
+def test_public_figures_are_final_and_from_closed_periods_only(org, periods, results, settings):
+    settings.PUBLIC_MIN_RESPONSES = settings.PUBLIC_SMALL_SAMPLE_RESPONSES = 1  # the fixture has 5 responses
     make_snapshot(org.semarang, periods.q4, periods.spkp, [20] * 8, final=False)
     q2 = make_period(name="Triwulan II 2026", starts_on=date(2026, 4, 1), ends_on=date(2026, 6, 30),
                      status=Period.Status.CLOSED)
     make_snapshot(org.semarang, q2, periods.spkp, SPKP_SUMS, final=False)  # closed but never finalised
     found = public.public_unit_results(org.semarang)
     assert [p.period.name for p in found] == ["Triwulan III 2026"]
-    assert [(f.instrument.code, f.nrr, f.category, f.n) for f in found[0].figures] == [
+    assert [(f.instrument_code, f.nrr, f.category, f.n_counted) for f in found[0].figures] == [
         ("SPAK", Decimal("3.68"), "A", 5), ("SPKP", Decimal("3.50"), "B", 5)]
     assert found[0].figures[1].category_label == "Baik"
 
