@@ -129,6 +129,9 @@ class ExportJob(models.Model):
         RECAP = "recap", _("Rekap SPAK/SPKP (Excel)")
         RAW_XLSX = "raw_xlsx", _("Data mentah anonim (Excel)")
         RAW_CSV = "raw_csv", _("Data mentah anonim (CSV)")
+        REPORT = "report", _("Laporan resmi (PDF)")
+        POSTER = "poster", _("Poster pengumuman hasil (PDF)")
+        PACK = "pack", _("Paket bukti Zona Integritas (zip)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Antre")
@@ -144,6 +147,7 @@ class ExportJob(models.Model):
     period = models.ForeignKey(Period, on_delete=models.CASCADE)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.RECAP)
     include_raw = models.BooleanField(default=False)
+    options = models.JSONField(default=dict, blank=True)  # the report's signatory (name, NIP, place, title)
     language = models.CharField(max_length=8, default="id")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)

@@ -18,6 +18,9 @@ from .raw import build_raw_workbook
 from .recap import build_recap_workbook
 from .rows import Scope, file_stem
 
+REPORT_KINDS = {ExportJob.Kind.REPORT: ("Laporan_SPAK_SPKP", "pdf"), ExportJob.Kind.POSTER: ("Pengumuman_Hasil", "pdf"),
+                ExportJob.Kind.PACK: ("Bukti_ZI_SPAK_SPKP", "zip")}
+
 logger = logging.getLogger(__name__)
 
 PENDING = (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
@@ -44,6 +47,9 @@ def _filename(job: ExportJob) -> str:
     scope = Scope.of(job)
     if job.kind == ExportJob.Kind.RECAP:
         return file_stem("Rekap_SPAK_SPKP", scope, job.period) + ".xlsx"
+    if job.kind in REPORT_KINDS:
+        prefix, extension = REPORT_KINDS[job.kind]
+        return file_stem(prefix, scope, job.period) + "." + extension
     extension = "csv" if job.kind == ExportJob.Kind.RAW_CSV else "xlsx"
     return file_stem("Data_SPAK_SPKP", scope, job.period) + "." + extension
 
@@ -60,8 +66,26 @@ def build_file(job: ExportJob, path: Path, *, now: datetime, on_progress=None) -
         build_raw_workbook(path, scope=scope, period=job.period, on_progress=on_progress)
     elif job.kind == ExportJob.Kind.RAW_CSV:
         build_raw_csv(path, scope=scope, period=job.period, on_progress=on_progress)
+    elif job.kind in REPORT_KINDS:
+        _build_report(job, path, scope=scope, now=now, on_progress=on_progress)
     else:
         raise ExportError(_("Jenis ekspor tidak dikenal."))
+
+
+def _build_report(job: ExportJob, path: Path, *, scope: Scope, now: datetime, on_progress=None) -> None:
+    from reporting.reports import render
+    from reporting.reports.content import Signatory
+
+    builders = {ExportJob.Kind.REPORT: render.build_report_pdf, ExportJob.Kind.POSTER: render.build_poster_pdf}
+    kwargs = {"scope": scope, "period": job.period, "signatory": Signatory.from_options(job.options),
+              "today": timezone.localdate(now)}
+    try:
+        if job.kind == ExportJob.Kind.PACK:
+            render.build_evidence_pack(path, on_progress=on_progress, **kwargs)
+        else:
+            builders[job.kind](path, **kwargs)
+    except render.ReportError as exc:
+        raise ExportError(str(exc)) from exc
 
 
 def run_export(*, job_id: int, now: datetime | None = None) -> ExportJob | None:

@@ -30,6 +30,15 @@ class ExportRequestForm(forms.Form):
     include_raw = forms.BooleanField(
         label=_("Sertakan lembar data mentah anonim (untuk rekap)"), required=False
     )
+    signatory_name = forms.CharField(label=_("Nama penandatangan (kepala)"), max_length=120, required=False)
+    signatory_nip = forms.RegexField(
+        label=_("NIP penandatangan"), regex=r"^[0-9 ]{0,21}$", max_length=21, required=False,
+        error_messages={"invalid": _("NIP hanya berisi angka (18 digit).")},
+    )
+    signatory_title = forms.CharField(label=_("Jabatan penandatangan"), max_length=120, required=False)
+    signatory_place = forms.CharField(label=_("Tempat penandatanganan"), max_length=80, required=False)
+
+    REPORT_KINDS = (ExportJob.Kind.REPORT, ExportJob.Kind.POSTER, ExportJob.Kind.PACK)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,3 +59,16 @@ class ExportRequestForm(forms.Form):
             if unit:
                 return Level.UNIT, None, unit
         raise forms.ValidationError(_("Cakupan ini di luar wewenang Anda."))
+
+    def clean(self):
+        cleaned = super().clean()
+        scope = cleaned.get("scope")
+        if cleaned.get("kind") in self.REPORT_KINDS and scope and scope[0] == Level.NATION:
+            self.add_error("scope", _("Laporan resmi, poster dan paket bukti disusun per UPT atau per Kanwil."))
+        return cleaned
+
+    def options(self) -> dict:
+        """The signatory of a report, kept on the job (nothing else is stored there)."""
+        if self.cleaned_data.get("kind") not in self.REPORT_KINDS:
+            return {}
+        return {key: self.cleaned_data.get(f"signatory_{key}", "").strip() for key in ("name", "nip", "title", "place")}

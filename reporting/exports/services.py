@@ -16,6 +16,8 @@ from .tasks import build_export
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
+    "zip": "application/zip",
 }
 
 
@@ -33,7 +35,7 @@ def jobs_of(user):
 
 def request_export(*, user, period: Period, kind: str, level: str, kanwil: Kanwil | None = None,
                    unit: Unit | None = None, include_raw: bool = False, language: str = "id",
-                   now: datetime | None = None) -> ExportJob:
+                   options: dict | None = None, now: datetime | None = None) -> ExportJob:
     """Records an export request and queues its build once the row is committed; returns at once."""
     if not scope_allowed(user, level=level, kanwil=kanwil, unit=unit):
         raise Http404
@@ -46,7 +48,7 @@ def request_export(*, user, period: Period, kind: str, level: str, kanwil: Kanwi
         job = ExportJob.objects.create(
             requested_by=user, period=period, kind=kind, level=level,
             kanwil=kanwil if level == Level.KANWIL else None, unit=unit if level == Level.UNIT else None,
-            include_raw=include_raw and kind == ExportJob.Kind.RECAP, language=language,
+            include_raw=include_raw and kind == ExportJob.Kind.RECAP, language=language, options=options or {},
             created_at=now or timezone.now(),
         )
         transaction.on_commit(lambda: build_export.delay(job.pk))
@@ -76,6 +78,6 @@ def open_download(job: ExportJob, user, *, now: datetime | None = None):
 
 
 def content_type(job: ExportJob) -> str:
-    return CONTENT_TYPES["csv" if job.filename.endswith(".csv") else "xlsx"]
+    return CONTENT_TYPES.get(job.filename.rpartition(".")[2], CONTENT_TYPES["xlsx"])
 
 

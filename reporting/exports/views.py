@@ -26,7 +26,7 @@ def export_centre(request):
                 services.request_export(
                     user=request.user, period=form.cleaned_data["period"], kind=form.cleaned_data["kind"],
                     level=level, kanwil=kanwil, unit=unit, include_raw=form.cleaned_data["include_raw"],
-                    language=(get_language() or "id")[:2],
+                    language=(get_language() or "id")[:2], options=form.options(),
                 )
             except services.TooManyPendingExports as exc:
                 form.add_error(None, str(exc))

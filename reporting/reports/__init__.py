@@ -1,0 +1,1 @@
+"""The official report, the announcement poster and the Zona Integritas evidence pack."""
