@@ -34,6 +34,7 @@ TITLE_FONT = Font(bold=True, size=14)
 BOLD = Font(bold=True)
 THIN = Side(style="thin", color="BFBFBF")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="top")
 PAPER_A4 = "9"  # the paperSize code of A4 in SpreadsheetML
 COVER_LINE_CHARS = 100  # fits the cover's three columns (30 + 22 + 60 characters wide)
 
@@ -96,6 +97,8 @@ def _cell(ws, value, column: Column, *, bold=False, grid=True):
         cell = WriteOnlyCell(ws, value=value)
         if column.kind in NUMBER_FORMATS and value is not None:
             cell.number_format = NUMBER_FORMATS[column.kind]
+    if column.kind == TEXT and isinstance(value, str) and len(value) > column.width:
+        cell.alignment = WRAP  # long names wrap inside their column instead of being clipped on paper
     if column.kind == CATEGORY and value in CATEGORY_FILLS:
         cell.fill = CATEGORY_FILLS[value]
         cell.alignment = Alignment(horizontal="center")
@@ -117,6 +120,18 @@ def _probe_row(ws, sheet: Sheet, marker: str) -> list:
     return [*row, text_cell(ws, "=probe"), marker]
 
 
+def _header_footer(ws, title: str) -> None:
+    """Printed pages carry the sheet's title at the top and "Halaman x dari y" at the bottom."""
+    from django.utils.translation import gettext as _
+
+    ws.oddHeader.center.text = title.replace("&", "&&")
+    ws.oddHeader.center.size = 9
+    ws.oddFooter.center.text = _("Halaman &P dari &N")
+    ws.oddFooter.center.size = 9
+    ws.oddFooter.right.text = "&A"
+    ws.oddFooter.right.size = 8
+
+
 def _setup_page(ws, sheet: Sheet) -> None:
     for index, column in enumerate(sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
@@ -127,6 +142,8 @@ def _setup_page(ws, sheet: Sheet) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = f"{sheet.header_row}:{sheet.header_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    _header_footer(ws, sheet.title_lines[0] if sheet.title_lines else sheet.title)
 
 
 def write_sheet(wb: Workbook, sheet: Sheet, *, on_row=None) -> int:
@@ -178,6 +195,7 @@ def write_cover(wb: Workbook, cover: Cover) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    _header_footer(ws, cover.title)
     ws.append([text_cell(ws, cover.title, font=TITLE_FONT)])
     ws.append([])
     for label, value in cover.pairs:

@@ -101,6 +101,7 @@ class Report:
     services: list[tuple[str, str, int | None]]
     plans: list[dict]
     evidence: list[dict]
+    unit_rows: list[dict]  # Kanwil reports: one row per UPT with each index's n, target, IK and category
     signatory: Signatory
     issued_on: date
     min_cell: int
@@ -118,16 +119,24 @@ def _percent(part: int, whole: int) -> Decimal | None:
 def suppress(bands: list[tuple[str, int]], *, k: int) -> list[ProfileCell]:
     """Profile cells with counts below k hidden (shown as "< k"), so no small group can be singled out.
 
-    A zero is shown as zero: an empty band singles out nobody.
+    The total is printed, so hidden cells could be worked out from the shown ones: while a single cell is
+    hidden, or the hidden cells add up to fewer than k, the smallest shown cell is hidden too. A zero is shown
+    as zero: an empty band singles out nobody.
     """
     total = sum(count for _label, count in bands)
-    cells = []
-    for label, count in bands:
-        if 0 < count < k:
-            cells.append(ProfileCell(label, None, None))
-        else:
-            cells.append(ProfileCell(label, count, _percent(count, total)))
-    return cells
+    hidden = {i for i, (_label, count) in enumerate(bands) if 0 < count < k}
+
+    def exposed() -> bool:
+        hidden_sum = sum(bands[i][1] for i in hidden)
+        return bool(hidden) and (len(hidden) == 1 or hidden_sum < k)
+
+    while exposed():
+        shown = [i for i, (_label, count) in enumerate(bands) if count > 0 and i not in hidden]
+        if not shown:
+            break
+        hidden.add(min(shown, key=lambda i: bands[i][1]))
+    return [ProfileCell(label, None, None) if i in hidden else ProfileCell(label, count, _percent(count, total))
+            for i, (label, count) in enumerate(bands)]
 
 
 def _indicators(snapshot, version) -> list[IndicatorLine]:
@@ -177,6 +186,23 @@ def _summaries(data: RecapData) -> list[IndexSummary]:
     return summaries
 
 
+def _unit_rows(data: RecapData) -> list[dict]:
+    if data.scope.level == Level.UNIT:
+        return []
+    rows: dict[int, dict] = {}
+    for table in data.tables:
+        for line in table.lines:
+            row = rows.setdefault(line.unit.pk, {"unit": line.unit.name, "target": line.target, "figures": []})
+            snap = line.snapshot
+            row["figures"].append({
+                "index": table.version.instrument.index_code, "n": snap.n_counted if snap else 0,
+                "ik": snap.ik if snap else None, "category": snap.category if snap else "",
+                "margin": getattr(snap, "ik_margin_95", None) if snap else None,
+                "below_target": bool(line.target) and (snap.n_counted if snap else 0) < line.target,
+            })
+    return list(rows.values())
+
+
 def _services(data: RecapData, *, k: int) -> list[tuple[str, str, int | None]]:
     """Counted responses per service type (UPT reports only), suppressed below k."""
     if data.scope.level != Level.UNIT:
@@ -216,6 +242,7 @@ def build_report(scope: Scope, period, *, signatory: Signatory, today: date) -> 
         services=_services(data, k=k),
         plans=list(action_plan_rows(period, scope.units(), today=today)),
         evidence=evidence_rows(period, scope.units()),
+        unit_rows=_unit_rows(data),
         signatory=signatory,
         issued_on=today,
         min_cell=k,

@@ -67,10 +67,24 @@ def test_respondent_profile_suppresses_cells_below_k(dataset, org, settings):
     report = build_report(Scope("unit", unit=org.semarang), dataset.period, signatory=SIGNER, today=TODAY)
     sex = dict(report.profile)["Jenis kelamin"]
     shown = {cell.label: cell.count for cell in sex}
-    # Semarang's counted responses: 2 men, 2 women, 1 not given (the rejected one is not counted).
-    assert shown == {"Laki-laki": 2, "Perempuan": 2, "Tidak diisi": None}
+    # Semarang's counted responses: 2 men, 2 women, 1 not given (the rejected one is not counted). The single
+    # cell below k would follow from the total of 5, so the smallest shown cell is hidden with it.
+    assert shown == {"Laki-laki": None, "Perempuan": 2, "Tidak diisi": None}
     html = render.report_html(report, period=dataset.period)
     assert "&lt; 2" in html
+
+
+@pytest.mark.parametrize(("counts", "hidden"), [
+    ([10, 3, 0, 12], [1, 0]),   # one small cell alone would follow from the total: the next smallest goes too
+    ([10, 3, 4, 12], [1, 2]),   # 3 + 4 >= 5: two hidden cells are enough
+    ([10, 1, 1, 12], [1, 2, 0]),  # 1 + 1 < 5 would still single out both: a third cell is hidden
+    ([10, 0, 12], []),          # zeros single out nobody
+])
+def test_profile_suppression_leaves_no_hidden_cell_derivable(counts, hidden):
+    from reporting.reports.content import suppress
+
+    cells = suppress([(str(i), n) for i, n in enumerate(counts)], k=5)
+    assert sorted(i for i, cell in enumerate(cells) if cell.count is None) == sorted(hidden)
 
 
 def test_kanwil_report_lists_each_units_plans_and_the_pooled_figures(dataset, org, tmp_path):
@@ -79,6 +93,7 @@ def test_kanwil_report_lists_each_units_plans_and_the_pooled_figures(dataset, or
                             signatory=Signatory(), today=TODAY)
     text = pdf_text(path)
     assert org.jateng.name in text and "3,31" in text and "82,81" in text
+    assert "Per UPT" in text and "75,00 C" in text and "87,50 B" in text  # Surakarta's and Semarang's IPKP
     assert "NIP ...." in text  # blank signature block to fill by hand
 
 
@@ -180,4 +195,19 @@ def test_report_in_english_on_request(dataset, org, tmp_path):
     with translation.override("en"):
         report = build_report(Scope("unit", unit=org.semarang), dataset.period, signatory=SIGNER, today=TODAY)
         html = render.report_html(report, period=dataset.period)
-    assert "3.50" in html and "87.50" in html
+    assert "3.50" in html and "87.50" in html and "1. Summary" in html and "Page" in html
+
+
+def test_recap_prints_with_titles_page_numbers_repeated_headers_and_wrapped_names(dataset, org, tmp_path):
+    from reporting.exports.recap import build_recap_workbook
+
+    path = tmp_path / "rekap.xlsx"
+    build_recap_workbook(path, scope=Scope("kanwil", kanwil=org.jateng), period=dataset.period)
+    ws = openpyxl.load_workbook(path)["IPKP"]
+    assert ws.oddFooter.center.text == "Halaman &P dari &N"
+    assert ws.oddHeader.center.text == "IPKP — Indeks Persepsi Kualitas Pelayanan"
+    assert ws.print_title_rows == "$4:$4"
+    assert (ws.page_setup.orientation, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == ("landscape", 1, 0)
+    assert ws["C4"].alignment.wrap_text
+    total = next(row for row in ws.iter_rows() if row[2].value and str(row[2].value).startswith("Total"))
+    assert total[2].alignment.wrap_text  # a label longer than its column wraps instead of being clipped
