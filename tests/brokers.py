@@ -8,7 +8,7 @@ import os
 BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
 DATABASES = {"reporting": 3, "exports": 4, "ratelimit": 6, "health": 15}
 # Nothing listens on these: a broker or store that is down.
-UNREACHABLE = "redis://127.0.0.1:6399"
+UNREACHABLE = "redis://127.0.0.1:2"  # a privileged port no Redis listens on (6399 is a developer's)
 REFUSED = "redis://127.0.0.1:1/0"
 
 
