@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from responses.models import Flag, Response
+from responses.models import Channel, Flag, Response
 from surveys.models import AccessPoint, InstrumentVersion, Kanwil, Period, Target, Unit, localized, localized_label
 
 from .free_text import text_answers
@@ -252,6 +252,17 @@ def flag_counts(unit: Unit, period: Period) -> dict:
         "rejected": responses.filter(status=Response.Status.REJECTED).count(),
         "by_rule": [{"rule": rules.get(r["rule"], r["rule"]), "n": r["n"]} for r in by_rule],
     }
+
+
+def mode_shares(unit: Unit, period: Period) -> dict:
+    """Counted responses by how the respondent arrived (ticket, QR poster, kiosk, link), with shares; the
+    ticket-verified share is the part tied to a service that really took place."""
+    counts = dict(Response.objects.counted().filter(unit=unit, period=period).order_by()
+                  .values_list("channel").annotate(n=Count("pk")))
+    total = sum(counts.values())
+    rows = [{"mode": value, "label": label, "n": counts.get(value, 0), "percent": percent(counts.get(value, 0), total)}
+            for value, label in Channel.choices]
+    return {"rows": rows, "total": total, "ticket_percent": percent(counts.get(Channel.TICKET, 0), total)}
 
 
 def suggestions(unit: Unit, period: Period, *, q: str = ""):

@@ -54,6 +54,7 @@ def dashboard_unit(request, code):
         figures=selectors.index_figures(period, snapshots, below_target=participation["below_target"]),
         access_points=selectors.access_points_ranked(unit, period),
         flags=selectors.flag_counts(unit, period),
+        modes=selectors.mode_shares(unit, period),
         suggestions=page,
         q=q,
         extra=extra,

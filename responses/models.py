@@ -18,6 +18,7 @@ class Channel(models.TextChoices):
     QR = "qr", _("Ponsel sendiri (QR)")
     KIOSK = "kiosk", _("Tablet kios")
     LINK = "link", _("Tautan")
+    TICKET = "ticket", _("Tiket survei")
 
 
 class Sex(models.TextChoices):

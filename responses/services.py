@@ -81,6 +81,7 @@ def submit_response(
     extra_answers: dict[str, str] | None = None,
     now: datetime | None = None,
     checked: bool = False,
+    channel: str | None = None,
 ) -> tuple[Response, bool]:
     """Stores one response with one Scoresheet per instrument version; returns (response, created).
 
@@ -96,7 +97,7 @@ def submit_response(
     unit = access_point.unit
     response = Response(
         idempotency_key=idempotency_key, period=period, unit=unit, access_point=access_point, service=service,
-        channel=access_point.channel, created_at=now, completion_seconds=completion_seconds,
+        channel=channel or access_point.channel, created_at=now, completion_seconds=completion_seconds,
         device_hash=device_hash, device_class=device_class, sex=sex, age_band=age_band, education=education,
         occupation=occupation, steered=steered, suggestion=suggestion, extra_answers=extra_answers or {},
         answers_digest=answers_digest(answers),

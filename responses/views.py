@@ -2,6 +2,7 @@
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,9 +10,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from surveys.tickets import claim as claim_ticket
+
 from . import devices, ratelimit, tokens
 from .forms import SurveyForm
-from .models import Response
+from .models import Channel, Response
 from .questionnaire import enabled_access_point, lookup, next_period, questionnaire_for
 from .services import submit_response
 
@@ -34,12 +37,13 @@ def _thanks_redirect(access_point):
     return response
 
 
-def _render_form(request, *, form, access_point, form_token, status=200, notice=""):
+def _render_form(request, *, form, access_point, form_token, status=200, notice="", ticket=None):
     response = render(
         request,
         "responses/form.html",
         {"form": form, "access_point": access_point, "unit": access_point.unit, "form_token": form_token,
-         "notice": notice, "kiosk": access_point.kiosk},
+         "notice": notice, "kiosk": access_point.kiosk, "ticket": ticket,
+         "form_action": ticket.public_path if ticket else access_point.public_path},
         status=status,
     )
     if not access_point.kiosk and devices.device_id_from(request.COOKIES) is None:
@@ -60,13 +64,24 @@ def public_form(request, token):
     access_point_id, period_id = found
     if period_id is None:
         return _closed(request, token, status=200 if request.method == "GET" else 409)
+    return serve_form(request, access_point_id=access_point_id, period_id=period_id)
+
+
+class TicketAlreadyUsed(Exception):
+    """Another submission redeemed this ticket first (the database decided)."""
+
+
+def serve_form(request, *, access_point_id: int, period_id: int, ticket=None):
+    """The form of one access point in one period: shown on GET, stored on POST. With a survey `ticket`, the
+    ticket's service is preset and the ticket is marked used in the same transaction as the response."""
     questionnaire = questionnaire_for(access_point_id, period_id)
     access_point = questionnaire.access_point
     now = timezone.now()
     if request.method == "GET":
-        initial = {"service": access_point.default_service_id} if access_point.default_service_id else {}
+        service_id = (ticket.service_id if ticket else None) or access_point.default_service_id
+        initial = {"service": service_id} if service_id else {}
         form = SurveyForm.for_questionnaire(questionnaire)(initial=initial)
-        return _render_form(request, form=form, access_point=access_point,
+        return _render_form(request, form=form, access_point=access_point, ticket=ticket,
                             form_token=tokens.issue(access_point_id=access_point.pk, now=now))
 
     form = SurveyForm.for_questionnaire(questionnaire)(request.POST)
@@ -79,7 +94,7 @@ def public_form(request, token):
     except tokens.TokenInvalid:
         form.is_valid()
         return _render_form(
-            request, form=form, access_point=access_point, status=400,
+            request, form=form, access_point=access_point, status=400, ticket=ticket,
             form_token=tokens.issue(access_point_id=access_point.pk, now=now),
             notice=_("Formulir ini tidak sah atau telah diubah, jadi jawaban belum disimpan. "
                      "Periksa jawaban Anda di bawah lalu kirim sekali lagi."),
@@ -90,7 +105,7 @@ def public_form(request, token):
             return _thanks_redirect(access_point)
         form.is_valid()
         return _render_form(
-            request, form=form, access_point=access_point, status=400,
+            request, form=form, access_point=access_point, status=400, ticket=ticket,
             form_token=tokens.issue(access_point_id=access_point.pk, now=now, key=old.key, opened=old.opened),
             notice=_("Formulir ini sudah terlalu lama terbuka, jadi jawaban belum disimpan. "
                      "Jawaban Anda masih ada di bawah: periksa lalu kirim sekali lagi."),
@@ -99,7 +114,8 @@ def public_form(request, token):
     if not form.is_valid():
         if Response.objects.filter(idempotency_key=form_token.key).exists():
             return _thanks_redirect(access_point)  # a retry of a form that was already stored
-        return _render_form(request, form=form, access_point=access_point, form_token=posted_token, status=400)
+        return _render_form(request, form=form, access_point=access_point, form_token=posted_token, status=400,
+                            ticket=ticket)
 
     new_device_id = None
     if access_point.kiosk:
@@ -109,21 +125,37 @@ def public_form(request, token):
         if device_id is None:
             device_id = new_device_id = devices.new_device_id()
         device_hash = devices.device_hash(device_id, period_id=questionnaire.period.pk)
-    if not ratelimit.allow_submission(access_point_id=access_point.pk, device_hash=device_hash):
+    # A ticket is its own limit (one response each); the rate limits guard the open poster links.
+    if ticket is None and not ratelimit.allow_submission(access_point_id=access_point.pk, device_hash=device_hash):
         if Response.objects.filter(idempotency_key=form_token.key).exists():
             return _thanks_redirect(access_point)
         return render(request, "responses/rate_limited.html", {"access_point": access_point}, status=429)
 
     data = form.cleaned_data
     service = next(s for s in questionnaire.services if s.pk == data["service"])
-    submit_response(
-        access_point=access_point, period=questionnaire.period, service=service, answers=form.answers(),
-        idempotency_key=form_token.key, completion_seconds=form_token.completion_seconds(now),
-        device_hash=device_hash, device_class=devices.device_class(request.headers.get("User-Agent", "")),
-        sex=data["sex"], age_band=data["age_band"], education=data["education"], occupation=data["occupation"],
-        steered=data["steered"], suggestion=data["suggestion"], extra_answers=form.extra_answers(),
-        now=now, checked=True,
-    )
+
+    def store(**extra):
+        return submit_response(
+            access_point=access_point, period=questionnaire.period, service=service, answers=form.answers(),
+            idempotency_key=form_token.key, completion_seconds=form_token.completion_seconds(now),
+            device_hash=device_hash, device_class=devices.device_class(request.headers.get("User-Agent", "")),
+            sex=data["sex"], age_band=data["age_band"], education=data["education"], occupation=data["occupation"],
+            steered=data["steered"], suggestion=data["suggestion"], extra_answers=form.extra_answers(),
+            now=now, checked=True, **extra,
+        )
+
+    if ticket is None:
+        store()
+    else:
+        try:
+            with transaction.atomic():
+                if not claim_ticket(ticket_id=ticket.pk, access_point_id=access_point.pk, now=now):
+                    raise TicketAlreadyUsed
+                store(channel=Channel.TICKET)
+        except TicketAlreadyUsed:
+            if Response.objects.filter(idempotency_key=form_token.key).exists():
+                return _thanks_redirect(access_point)  # this very form, sent twice
+            return render(request, "responses/ticket_problem.html", {"problem": "used"}, status=409)
     response = _thanks_redirect(access_point)
     if new_device_id:
         devices.set_device_cookie(response, new_device_id, secure=request.is_secure())

@@ -178,3 +178,20 @@ class InstrumentUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("Berkas terlalu besar (paling besar 512 KB)."))
         return upload
+
+
+class TicketBatchForm(forms.Form):
+    """How many survey tickets to print, for which service, in which layout."""
+
+    count = forms.IntegerField(label=_("Jumlah tiket"), min_value=1, max_value=500, initial=50)
+    service = forms.ModelChoiceField(label=_("Layanan"), queryset=UnitService.objects.none(), required=False,
+                                     empty_label=_("(responden memilih sendiri)"),
+                                     help_text=_("Layanan yang sudah terpilih pada formulir tiket ini."))
+    layout = forms.ChoiceField(label=_("Tata letak"), choices=[])
+
+    def __init__(self, *args, unit, **kwargs):
+        from .models import TicketBatch
+
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = UnitService.objects.filter(unit=unit, active=True)
+        self.fields["layout"].choices = [c for c in TicketBatch.Layout.choices if c[0] != TicketBatch.Layout.SINGLE]

@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from reporting.exports.recap import build_recap_workbook
 from reporting.exports.rows import Scope, file_stem
 from reporting.models import Level
+from surveys.pdf import font_uris, html_to_pdf, static_uri
 from surveys.posters import qr_svg
 
 from .content import Report, band_legend, build_report
@@ -28,19 +28,11 @@ class ReportError(Exception):
     """A report that cannot be made for this scope (its message is shown to the requester)."""
 
 
-def _static_uri(path: str) -> str:
-    found = finders.find(path)
-    if not found:
-        raise FileNotFoundError(path)
-    return Path(found).as_uri()
-
-
 def _page_context(*, for_pdf: bool) -> dict:
     if for_pdf:
         return {
-            "stylesheet": _static_uri("css/report.css"),
-            "fonts": {"regular": _static_uri("vendor/noto-sans-5.3.0/noto-sans-latin-400-normal.woff"),
-                      "bold": _static_uri("vendor/noto-sans-5.3.0/noto-sans-latin-700-normal.woff")},
+            "stylesheet": static_uri("css/report.css"),
+            "fonts": font_uris(),
         }
     from django.templatetags.static import static
 
@@ -53,15 +45,6 @@ def report_html(report: Report, *, period, for_pdf: bool = False) -> str:
     context = {"r": report, "legend": band_legend(period), "language": (get_language() or "id")[:2],
                **_page_context(for_pdf=for_pdf)}
     return render_to_string("reporting/reports/official.html", context)
-
-
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    # Only this repository's files: UPT networks are closed, and a report must never reach out.
-    fetcher = URLFetcher(allowed_protocols={"file"}, fail_on_errors=True)
-    return HTML(string=html, url_fetcher=fetcher, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
 def public_results_url(scope: Scope) -> str:

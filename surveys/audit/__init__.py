@@ -26,6 +26,7 @@ from ..models import (
     Membership,
     Period,
     Target,
+    TicketBatch,
     Unit,
     UnitService,
 )
@@ -34,6 +35,7 @@ for model in (Kanwil, Unit, UnitService, Membership, Instrument, InstrumentVersi
               ExtraItem):
     auditlog.register(model, m2m_fields={"instrument_versions"} if model is Period else None)
 auditlog.register(AccessPoint, exclude_fields=["token"])
+auditlog.register(TicketBatch)
 
 SYSTEM_USERNAME = "sistem"
 

@@ -17,11 +17,13 @@ from .organisation import (
     sees_everything,
 )
 from .periods import ExtraItem, ExtraItemQuerySet, Period, PeriodQuerySet, Target
+from .tickets import Ticket, TicketBatch, TicketQuerySet
 
 __all__ = [
     "MAX_INDICATORS", "TOKEN_ALPHABET", "TOKEN_LENGTH", "AccessPoint", "AccessPointQuerySet", "ExtraItem",
     "ExtraItemQuerySet", "Indicator", "Instrument", "InstrumentVersion", "Kanwil", "KanwilQuerySet", "Membership",
-    "Period", "PeriodQuerySet", "Role", "ServiceCatalogue", "Target", "Unit", "UnitKind", "UnitQuerySet",
+    "Period", "PeriodQuerySet", "Role", "ServiceCatalogue", "Target", "Ticket", "TicketBatch", "TicketQuerySet",
+    "Unit", "UnitKind", "UnitQuerySet",
     "UnitService", "UnitServiceQuerySet", "default_bands", "localized", "localized_label", "membership_of",
     "new_token", "sees_everything",
 ]

@@ -1,7 +1,7 @@
 """Staff pages of the organisation, instruments, periods, targets and access points."""
 from django.urls import path
 
-from . import access_points, instruments, kanwil, periods, units
+from . import access_points, instruments, kanwil, periods, tickets, units
 
 urlpatterns = [
     # Kanwil
@@ -27,6 +27,10 @@ urlpatterns = [
     path("staf/upt/<slug:code>/titik-akses/<int:pk>/poster.png", access_points.access_point_poster_png,
          name="access_point_poster_png"),
     # Pusat: instruments; everyone: periods (managers open and close)
+    path("staf/upt/<slug:code>/titik-akses/<int:pk>/tiket/", tickets.ticket_list, name="ticket_list"),
+    path("staf/upt/<slug:code>/titik-akses/<int:pk>/tiket/<int:batch_pk>.pdf", tickets.ticket_batch_pdf,
+         name="ticket_batch_pdf"),
+    path("staf/upt/<slug:code>/titik-akses/<int:pk>/tiket/satu/", tickets.ticket_single, name="ticket_single"),
     path("staf/instrumen/", instruments.instrument_list, name="instrument_list"),
     path("staf/instrumen/impor/", instruments.instrument_import, name="instrument_import"),
     path("staf/instrumen/<slug:code>/v<int:number>/", instruments.version_detail, name="version_detail"),

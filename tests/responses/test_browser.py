@@ -157,3 +157,59 @@ def test_kiosk_returns_to_an_empty_form_by_itself(browser, live_server, survey, 
     response = _assert_stored(survey)
     assert response.channel == "kiosk" and response.device_hash == ""
     context.close()
+
+
+def test_ticket_qr_scanned_and_typed_code_reach_the_form_once(browser, live_server, survey, settings):
+    """A printed ticket's QR code (decoded from its PDF) opens the form at 360×740; with JS off, typing the
+    code on /t/ reaches the form too; each ticket stores one response."""
+    import io
+
+    import pypdfium2
+    import zxingcpp
+
+    from surveys.audit import system_actor
+    from surveys.pdf import html_to_pdf
+    from surveys.staff.tickets import LAYOUTS, _slips
+    from surveys.tickets import issue_tickets
+
+    settings.PUBLIC_BASE_URL = live_server.url
+    batch = issue_tickets(access_point=survey.counter, count=2, layout="58mm", service=survey.visit,
+                          acting_user=system_actor())
+    first, second = batch.tickets.order_by("pk")
+    from django.template.loader import render_to_string
+
+    from surveys.pdf import font_uris, static_uri
+
+    html = render_to_string("surveys/tickets/print.html", {
+        "unit": survey.unit, "slips": _slips(None, [first]), "layout": LAYOUTS["58mm"], "entry_url": "/t/",
+        "stylesheet": static_uri("css/tickets.css"), "fonts": font_uris()})
+    image = pypdfium2.PdfDocument(io.BytesIO(html_to_pdf(html)))[0].render(scale=4).to_pil()
+    [scanned] = [code.text for code in zxingcpp.read_barcodes(image)]
+    assert scanned == f"{live_server.url}/t/{first.code}/"
+
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, user_agent=PHONE_UA, locale="id-ID")
+    page = context.new_page()
+    page.goto(scanned)
+    assert page.locator(f'input[name="service"][value="{survey.visit.pk}"]').is_checked()
+    _answer_everything(page, survey)
+    page.get_by_role("button", name="Kirim jawaban").click()
+    page.wait_for_url(f"**{reverse('public_form_thanks', kwargs={'token': survey.counter.token})}")
+    assert "Terima kasih" in page.get_by_role("heading", level=1).inner_text()
+    page.goto(scanned)
+    assert "sudah dipakai" in page.get_by_role("heading", level=1).inner_text()
+    context.close()
+
+    no_js = browser.new_context(viewport=PHONE, java_script_enabled=False, is_mobile=True, user_agent=PHONE_UA,
+                                locale="id-ID")
+    page = no_js.new_page()
+    page.goto(live_server.url + "/t/")
+    page.get_by_label("Kode tiket").fill(f"{second.code[:4].lower()} {second.code[4:].lower()}")
+    page.get_by_role("button", name="Buka survei").click()
+    page.wait_for_url(f"**/t/{second.code}/")
+    _answer_everything(page, survey)
+    page.get_by_role("button", name="Kirim jawaban").click()
+    page.wait_for_url("**/terima-kasih/")
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= PHONE["width"]
+    no_js.close()
+    assert list(Response.objects.values_list("channel", flat=True)) == ["ticket", "ticket"]
