@@ -23,7 +23,6 @@ from .models import (
     membership_of,
     sees_everything,
 )
-from .sampling import target_sample
 
 
 class ServiceError(Exception):
@@ -215,46 +214,54 @@ def carry_targets(*, period: Period, unit: Unit | None = None, acting_user) -> i
     services = UnitService.objects.active().exclude(targets__period=period)
     if unit is not None:
         services = services.filter(unit=unit)
-    earlier = dict(Target.objects.filter(period=previous, service__in=services).values_list("service_id", "population"))
+    earlier = list(Target.objects.filter(period=previous, service__in=services)
+                   .values_list("service_id", "service__unit_id", "population"))
     Target.objects.bulk_create(
         Target(period=period, service_id=service_id, population=population, source=Target.Source.CARRIED,
-               sample_target=target_sample(population), updated_by=acting_user)
-        for service_id, population in earlier.items()
+               sample_target=0, updated_by=acting_user)
+        for service_id, _unit_id, population in earlier
     )
+    Target.objects.reallocate(period_id=period.pk, unit_ids={unit_id for _s, unit_id, _p in earlier})
     return len(earlier)
 
 
 @audited
 @transaction.atomic
 def set_population(*, period: Period, service: UnitService, population: int, acting_user) -> Target:
-    """The unit's count of service recipients; the target sample follows Krejcie–Morgan (floor 30)."""
+    """The unit's count of service recipients of one service; the unit's target (Krejcie–Morgan of the
+    unit's total, floor 30) is allocated again over its services."""
     if period.status == Period.Status.CLOSED:
         raise ServiceError(_("Periode %(p)s sudah ditutup.") % {"p": period.name})
     if population < 0:
         raise ServiceError(_("Populasi tidak boleh negatif."))
     target, created = Target.objects.select_for_update().get_or_create(
         period=period, service=service,
-        defaults={"population": population, "sample_target": target_sample(population), "updated_by": acting_user},
+        defaults={"population": population, "sample_target": 0, "updated_by": acting_user},
     )
     if not created and (target.population != population or target.source != Target.Source.ENTERED):
         target.population = population
-        target.sample_target = target_sample(population)
         target.source = Target.Source.ENTERED
         target.updated_by = acting_user
-        target.save(update_fields=["population", "sample_target", "source", "updated_by", "updated_at"])
+        target.save(update_fields=["population", "source", "updated_by", "updated_at"])
+    Target.objects.reallocate(period_id=period.pk, unit_ids=[service.unit_id])
+    target.refresh_from_db()
     return target
 
 
 @audited
 @transaction.atomic
-def adjust_target(*, target: Target, adjusted: int | None, acting_user) -> Target:
-    """A Kanwil's own target for one service (None returns to the methodology's figure)."""
-    if adjusted is not None and not 1 <= adjusted <= max(target.population, 1):
-        raise ServiceError(_("Target disesuaikan harus antara 1 dan populasi (%(n)d).") % {"n": target.population})
-    target.adjusted_target = adjusted
-    target.updated_by = acting_user
-    target.save(update_fields=["adjusted_target", "updated_by", "updated_at"])
-    return target
+def adjust_unit_target(*, period: Period, unit: Unit, adjusted: int | None, acting_user) -> int:
+    """A Kanwil's own target for a unit (None returns to the methodology's figure), allocated over the unit's
+    services like the methodology's target. Returns the unit's target in force."""
+    targets = list(Target.objects.select_for_update().filter(period=period, service__unit=unit))
+    population = sum(t.population for t in targets)
+    if adjusted is not None and not 1 <= adjusted <= max(population, 1):
+        raise ServiceError(_("Target disesuaikan harus antara 1 dan populasi (%(n)d).") % {"n": population})
+    if not targets:
+        raise ServiceError(_("Isi populasi terlebih dahulu."))
+    Target.objects.filter(pk__in=[t.pk for t in targets]).update(updated_by=acting_user)
+    Target.objects.reallocate(period_id=period.pk, unit_ids=[unit.pk], adjusted={unit.pk: adjusted})
+    return sum(t.effective_target for t in Target.objects.filter(period=period, service__unit=unit))
 
 
 # --------------------------------------------------------------------------- service types, access points

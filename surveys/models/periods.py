@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
+from ..sampling import unit_parts
 from .instruments import Indicator, InstrumentVersion
 from .localized import localized, localized_label
 from .organisation import Kanwil, Unit, UnitService
@@ -78,8 +79,37 @@ class Period(models.Model):
         )
 
 
+class TargetQuerySet(models.QuerySet):
+    def reallocate(self, *, period_id: int, unit_ids, adjusted: dict[int, int | None] | None = None) -> int:
+        """Recomputes the targets of each unit's services in the period (docs/methodology.md §4): the unit's
+        target is Krejcie–Morgan of its total population, allocated to its services by population with
+        largest-remainder rounding. A Kanwil's adjusted unit target (the sum of the services' adjusted parts,
+        at most the population) is allocated the same way; `adjusted` sets a unit's (None: none). Returns how
+        many rows changed."""
+        adjusted = adjusted or {}
+        rows: dict[int, list[Target]] = {}
+        for target in self.filter(period_id=period_id, service__unit_id__in=list(unit_ids)).select_related(
+            "service"
+        ).order_by("service__unit_id", "service_id"):
+            rows.setdefault(target.service.unit_id, []).append(target)
+        changed = []
+        for unit_id, targets in rows.items():
+            parts = [t.adjusted_target for t in targets if t.adjusted_target is not None]
+            unit_adjusted = adjusted[unit_id] if unit_id in adjusted else (sum(parts) if parts else None)
+            samples, adjusted_parts = unit_parts([t.population for t in targets], unit_adjusted)
+            for target, sample, adjusted_part in zip(targets, samples, adjusted_parts, strict=True):
+                if (target.sample_target, target.adjusted_target) != (sample, adjusted_part):
+                    target.sample_target, target.adjusted_target = sample, adjusted_part
+                    changed.append(target)
+        for target in changed:  # saved one by one so that the audit trail records each change
+            target.save(update_fields=["sample_target", "adjusted_target", "updated_at"])
+        return len(changed)
+
+
 class Target(models.Model):
-    """Population and target sample of one service of one UPT in one period (docs/methodology.md §4)."""
+    """Population of one service of one UPT in one period, and that service's part of the unit's target
+    sample (docs/methodology.md §4). The unit's target is the sum of its services' parts; so is a Kanwil's
+    adjusted unit target, stored as parts in `adjusted_target` (kept by TargetQuerySet.reallocate)."""
 
     class Source(models.TextChoices):
         ENTERED = "entered", _("Diisi UPT")
@@ -89,10 +119,12 @@ class Target(models.Model):
     service = models.ForeignKey(UnitService, on_delete=models.PROTECT, related_name="targets")
     population = models.PositiveIntegerField(_("populasi (penerima layanan)"))
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENTERED)
-    sample_target = models.PositiveIntegerField(_("target sampel"))  # Krejcie–Morgan, floor 30
+    sample_target = models.PositiveIntegerField(_("target sampel"))  # this service's part of the unit's target
     adjusted_target = models.PositiveIntegerField(_("target disesuaikan Kanwil"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["period", "service"], name="target_period_service_unique")]
