@@ -35,6 +35,11 @@ class PeriodForm(forms.ModelForm):
         return data
 
 
+class PeriodReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan membuka kembali"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+
+
 class PopulationForm(forms.Form):
     """One row of the targets page: a service's population."""
 

@@ -185,6 +185,8 @@ def open_period(*, period: Period, acting_user, now: datetime | None = None) -> 
 @audited
 @transaction.atomic
 def close_period(*, period: Period, acting_user, now: datetime | None = None) -> Period:
+    """Closes an open period: no more responses are accepted, and after commit PERIOD_CLOSED_HOOK freezes
+    the final snapshots and publishes them, in the same request or task."""
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.status != Period.Status.OPEN:
         raise ServiceError(_("Hanya periode yang dibuka yang dapat ditutup (status sekarang: %(s)s).")
@@ -196,6 +198,60 @@ def close_period(*, period: Period, acting_user, now: datetime | None = None) ->
         # surveys may not import reporting: the final snapshot is reached through a dotted path, after commit.
         transaction.on_commit(partial(import_string(hook), period_id=period.pk))
     return period
+
+
+@audited
+def reopen_period(*, period: Period, reason: str, acting_user, now: datetime | None = None) -> Period:
+    """Pusat reopens a period closed fewer than PERIOD_REOPEN_DAYS days ago, giving a reason (kept on the
+    period and in the audit trail). It then closes by hand only; that close freezes a new final revision."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not sees_everything(acting_user):
+        raise ServiceError(_("Hanya Pusat yang dapat membuka kembali periode."))
+    if not reason:
+        raise ServiceError(_("Tuliskan alasan membuka kembali periode."))
+    try:
+        with transaction.atomic():
+            period = Period.objects.select_for_update().get(pk=period.pk)
+            until = period.reopenable_until()
+            if until is None or now >= until:
+                raise ServiceError(_("Periode %(p)s tidak dapat dibuka kembali: hanya periode yang ditutup kurang "
+                                     "dari %(days)d hari lalu.") % {"p": period.name,
+                                                                    "days": settings.PERIOD_REOPEN_DAYS})
+            other = Period.objects.open().filter(programme=period.programme).first()
+            if other is not None:
+                raise ServiceError(_("Periode %(other)s masih dibuka; tutup dahulu sebelum membuka %(period)s.")
+                                   % {"other": other.name, "period": period.name})
+            period.status = Period.Status.OPEN
+            period.reopened_at = now
+            period.reopen_reason = reason
+            period.save(update_fields=["status", "reopened_at", "reopen_reason"])
+    except IntegrityError:  # another request opened a period of the programme at the same moment
+        raise ServiceError(_("Periode lain dari program ini baru saja dibuka.")) from None
+    return period
+
+
+@audited
+def advance_periods(*, acting_user, now: datetime | None = None) -> dict[str, list[str]]:
+    """Opens and closes periods by their dates (the scheduled job; safe to run any number of times): closes
+    open periods whose closing date has passed, then opens scheduled periods whose dates include today.
+    Reopened periods are left to close by hand. Returns the names of the periods closed and opened."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    done: dict[str, list[str]] = {"closed": [], "opened": []}
+    for period in Period.objects.due_to_close(today).order_by("starts_on"):
+        try:
+            close_period(period=period, acting_user=acting_user, now=now)
+        except ServiceError:  # closed meanwhile by someone else
+            continue
+        done["closed"].append(period.name)
+    for period in Period.objects.due_to_open(today).order_by("starts_on"):
+        try:
+            open_period(period=period, acting_user=acting_user, now=now)
+        except ServiceError:  # another period of the programme is open (e.g. reopened), or no versions yet
+            continue
+        done["opened"].append(period.name)
+    return done
 
 
 # --------------------------------------------------------------------------- targets

@@ -1,4 +1,6 @@
 """Survey periods (quarter by default), each unit's population and target per period, and extra items."""
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -13,6 +15,14 @@ from .organisation import Kanwil, Unit, UnitService
 class PeriodQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Period.Status.OPEN)
+
+    def due_to_open(self, today):
+        """Scheduled periods whose dates include `today`."""
+        return self.filter(status=Period.Status.SCHEDULED, starts_on__lte=today, ends_on__gte=today)
+
+    def due_to_close(self, today):
+        """Open periods past their closing date, except reopened ones (those close by hand)."""
+        return self.filter(status=Period.Status.OPEN, ends_on__lt=today, reopened_at__isnull=True)
 
     def current(self) -> "Period | None":
         """The period a staff page shows when none is asked for, the same on every page: the open one, else
@@ -52,6 +62,10 @@ class Period(models.Model):
     instrument_versions = models.ManyToManyField(InstrumentVersion, related_name="periods", blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Set when Pusat reopens a closed period: it then closes by hand only, and its next close freezes a new
+    # revision of every final snapshot.
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(_("alasan dibuka kembali"), blank=True)
 
     objects = PeriodQuerySet.as_manager()
 
@@ -68,6 +82,13 @@ class Period(models.Model):
 
     def __str__(self):
         return self.name
+
+    def reopenable_until(self):
+        """The instant until which Pusat may reopen this closed period (None: not reopenable)."""
+        days = settings.PERIOD_REOPEN_DAYS
+        if self.status != Period.Status.CLOSED or self.closed_at is None or days <= 0:
+            return None
+        return self.closed_at + timedelta(days=days)
 
     def versions_in_order(self) -> list[InstrumentVersion]:
         """The period's instrument versions in display order (SPAK before SPKP), each with its instrument and
