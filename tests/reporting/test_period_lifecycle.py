@@ -149,3 +149,13 @@ def test_reopening_is_refused_to_others_and_after_the_window(org, login, period,
     response = login(org.pusat).post(f"/staf/periode/{period.pk}/buka-kembali/", {"reason": "perlu"})
     assert response.status_code == 400
     assert Period.objects.get(pk=period.pk).status == Period.Status.CLOSED
+
+
+def test_close_and_reopen_pages_read_in_english(org, login, period):
+    staff = login(org.pusat)
+    html = staff.get(f"/staf/periode/{period.pk}/tutup/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Close period Triwulan IV 2026?" in html and "appear on the public results pages at once" in html
+    assert "at most 14 days after it was closed" in html and "Yes, close and publish" in html
+    close_period(period=period, acting_user=org.pusat)
+    html = staff.get(f"/staf/periode/{period.pk}/buka-kembali/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Reopen period Triwulan IV 2026" in html and "Reason for reopening" in html

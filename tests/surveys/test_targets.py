@@ -28,7 +28,7 @@ def test_officer_enters_populations_and_reads_the_krejcie_morgan_targets(org, lo
     assert targets == {"Kunjungan keluarga": (1000, 274, 274), "Penitipan barang": (20, 5, 5)}
     page = client.get(response["Location"]).content.decode()
     assert "2 jenis layanan disimpan." in page
-    assert "<strong>279</strong>" in page  # the unit's target
+    assert '<strong class="target-effective">279</strong>' in page  # the unit's target
 
 
 def test_negative_or_non_numeric_population_is_refused_and_nothing_saved(org, login, period):
@@ -51,7 +51,7 @@ def test_unit_target_is_krejcie_morgan_of_the_total_allocated_by_largest_remaind
     parts = {t.service.name: t.sample_target for t in Target.objects.filter(period=period)}
     assert parts == {"Kunjungan keluarga": 130, "Penitipan barang": 52, "Layanan pengaduan": 35}  # N = 500 → 217
     page = client.get(f"/staf/upt/lapas-semarang/target/?periode={period.pk}").content.decode()
-    assert "<strong>217</strong>" in page
+    assert '<strong class="target-effective">217</strong>' in page
     assert "dari total populasi seluruh layanan" in page  # the rule, in one sentence
     client.post(f"/staf/upt/lapas-semarang/target/?periode={period.pk}", {field(titipan): "40"})
     parts = {t.service.name: t.sample_target for t in Target.objects.filter(period=period)}
@@ -93,7 +93,7 @@ def test_kanwil_adjusts_the_unit_target_within_the_population(org, login, period
     rows = {t.service.name: (t.sample_target, t.adjusted_target) for t in Target.objects.filter(period=period)}
     assert rows == {"Kunjungan keluarga": (130, 61), "Penitipan barang": (87, 40)}  # 101 split 60.6 / 40.4
     page = client.get(f"/staf/upt/lapas-semarang/target/?periode={period.pk}").content.decode()
-    assert "<strong>101</strong>" in page and 'value="101"' in page
+    assert '<strong class="target-effective">101</strong>' in page and 'value="101"' in page
     response = client.post(f"/staf/upt/lapas-semarang/target/?periode={period.pk}",
                            {field(kunjungan): "300", field(titipan): "200", "unit-adjusted_target": "900"})
     assert response.status_code == 400 and "Tidak boleh melebihi populasi." in response.content.decode()
@@ -174,6 +174,7 @@ def test_targets_page_reads_in_english(org, login, period):
     page = login(org.officer_semarang).get("/staf/upt/lapas-semarang/target/", HTTP_ACCEPT_LANGUAGE="en")
     html = page.content.decode()
     assert "Population and target sample" in html and "Part of the target (Krejcie–Morgan)" in html
+    assert "then split over the services in proportion to their populations" in html
     assert "Populasi dan target sampel" not in html
 
 
@@ -183,3 +184,10 @@ def test_bad_period_values_give_a_message_or_404_never_a_500(org, login, period)
     assert response.status_code == 200 and "Pilih periode terlebih dahulu." in response.content.decode()
     assert client.get("/staf/upt/lapas-semarang/target/?periode=999999").status_code == 404
     assert client.get("/staf/upt/lapas-semarang/target/?periode=x").status_code == 200
+
+
+def test_methodology_page_states_the_unit_target_rule_in_both_languages(client):
+    html = client.get("/metodologi/").content.decode()
+    assert "dari total penerima layanan (populasi) seluruh jenis layanannya" in html
+    html = client.get("/metodologi/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Kanwil and national targets are the sums of the UPT targets" in html
