@@ -24,13 +24,16 @@ $(VENV)/.install-test-stamp: pyproject.toml $(VENV)/.install-stamp
 install: $(VENV)/.install-stamp
 install-test: $(VENV)/.install-test-stamp
 
-# Embedded mode: SQLite file, tasks in-process, DEBUG on. Works with no PostgreSQL, Redis or Docker.
+# Embedded mode: SQLite file, tasks in-process, periodic jobs by run_scheduler, DEBUG on. Works with no
+# PostgreSQL, Redis or Docker.
 run: export DEBUG ?= true
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_demo_responses
 	@echo "Serving on http://$(HOST):$(PORT)/  (staff login: http://$(HOST):$(PORT)/akun/masuk/)"
+	@# The periodic jobs (docs/operations.md) run beside the web server, without a broker; both stop together.
+	$(PY) manage.py run_scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 # Starts PostgreSQL or Redis only if they are not already answering.

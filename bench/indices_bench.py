@@ -92,7 +92,6 @@ def load_organisation():
         Unit,
         UnitService,
     )
-    from surveys.sampling import target_sample
 
     versions = list(InstrumentVersion.objects.filter(number=1, instrument__code__in=["SPAK", "SPKP"])
                     .order_by("instrument__position"))
@@ -109,8 +108,8 @@ def load_organisation():
             services.append(mine)
             points.append(AccessPoint.objects.create(unit=unit, name="Loket"))
             for service in mine:
-                Target.objects.create(period=period, service=service, population=20000,
-                                      sample_target=target_sample(20000))
+                Target.objects.create(period=period, service=service, population=20000, sample_target=0)
+            Target.objects.reallocate(period_id=period.pk, unit_ids=[unit.pk])
     user = get_user_model().objects.create_user("kanwil.bench")  # no password: the bench logs in directly
     Membership.objects.create(user=user, role=Role.KANWIL, kanwil=units[0].kanwil)
     return period, versions, units, services, points, user

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from responses.models import Response
@@ -256,11 +256,15 @@ def _store(period: Period, rows: dict[Key, dict], scope: Q, *, now: datetime, fr
     """Writes `rows` as the current snapshots of `scope`; returns how many rows were written."""
     current = {_key_of(s): s for s in Snapshot.objects.filter(scope, period=period, is_current=True)}
     closed = period.status == Period.Status.CLOSED
+    # After a reopening, the next freeze writes a new final revision even of figures that did not change.
+    reopened_at = period.reopened_at
     to_create, to_update, untouched, retired = [], [], [], []
     for key, values in rows.items():
         figures = {f: values[f] for f in FIGURE_FIELDS}
         old = current.pop(key, None)
-        if old is not None and _same_figures(old, figures) and (old.is_final or not freeze):
+        if old is not None and _same_figures(old, figures) and (old.is_final or not freeze) and not (
+            freeze and reopened_at is not None and old.computed_at < reopened_at
+        ):
             untouched.append(old.pk)
             continue
         if old is not None and not old.is_final and not freeze:
@@ -376,8 +380,10 @@ def freeze_final_snapshots(period_id: int, *, now: datetime | None = None) -> in
 
 
 def periods_to_freeze():
-    """Closed periods that have scoresheets or snapshots but no final snapshot yet."""
-    finals = Snapshot.objects.filter(is_final=True).values("period_id")
-    return Period.objects.filter(status=Period.Status.CLOSED).exclude(pk__in=finals).filter(
-        Q(snapshots__isnull=False) | Q(responses__isnull=False)
-    ).distinct()
+    """Closed periods that have scoresheets or snapshots but no final snapshot since they were last closed."""
+    frozen = Snapshot.objects.filter(period=OuterRef("pk"), is_final=True, computed_at__gte=OuterRef("closed_at"))
+    return Period.objects.filter(status=Period.Status.CLOSED).exclude(
+        Exists(Snapshot.objects.filter(period=OuterRef("pk"), is_final=True)) & (
+            Q(reopened_at__isnull=True) | Exists(frozen)
+        )
+    ).filter(Q(snapshots__isnull=False) | Q(responses__isnull=False)).distinct()

@@ -98,10 +98,21 @@ def recompute_open_periods() -> list[int]:
     return ids
 
 
+def publish_closed_period(*, period_id: int) -> None:
+    """PERIOD_CLOSED_HOOK: freezes a just-closed period's final snapshots, which is what publishes them on
+    /hasil/, in the request or task that closed it. Never raises into that caller: if freezing fails, the
+    safety-net job freeze_closed_periods does it on its next run."""
+    try:
+        snapshots.freeze_final_snapshots(period_id)
+    except Exception:
+        logger.exception("Could not freeze period %s at close; freeze_closed_periods will", period_id)
+
+
 @shared_task(name="reporting.freeze_closed_periods", time_limit=TIME_LIMIT, soft_time_limit=TIME_LIMIT - 30,
              acks_late=True)
 def freeze_closed_periods() -> list[int]:
-    """Beat job: freezes a final snapshot for each closed period that has none yet."""
+    """Beat job (a safety net, closing already freezes): freezes each closed period that has no final snapshot
+    since it was (last) closed."""
     ids = list(snapshots.periods_to_freeze().values_list("pk", flat=True))
     for period_id in ids:
         snapshots.freeze_final_snapshots(period_id)

@@ -24,7 +24,6 @@ from .models import (
     Unit,
     UnitService,
 )
-from .sampling import target_sample
 
 KANWILS = [
     ("jateng-pas", "Kanwil Ditjenpas Jawa Tengah", "pas", "Jawa Tengah"),
@@ -181,8 +180,10 @@ def load_targets_and_access_points(periods: list[Period]) -> None:
                 Target.objects.get_or_create(
                     period=period,
                     service=service,
-                    defaults={"population": population, "sample_target": target_sample(population)},
+                    defaults={"population": population, "sample_target": 0},
                 )
+        for period in periods:
+            Target.objects.reallocate(period_id=period.pk, unit_ids=[unit.pk])
         AccessPoint.objects.get_or_create(unit=unit, name="Loket utama", defaults={"kind": AccessPoint.Kind.COUNTER})
         if unit.kind in {"lapas", "rutan", "kanim"}:
             AccessPoint.objects.get_or_create(

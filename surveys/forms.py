@@ -35,27 +35,38 @@ class PeriodForm(forms.ModelForm):
         return data
 
 
+class PeriodReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan membuka kembali"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+
+
 class PopulationForm(forms.Form):
-    """One row of the targets page: a service's population (and, for Kanwil/Pusat, an adjusted target)."""
+    """One row of the targets page: a service's population."""
 
     population = forms.IntegerField(label=_("Populasi"), min_value=0, max_value=10_000_000, required=False)
-    adjusted_target = forms.IntegerField(label=_("Target disesuaikan"), min_value=1, required=False)
 
-    def __init__(self, *args, service: UnitService, target=None, may_adjust: bool = False, **kwargs):
+    def __init__(self, *args, service: UnitService, target=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.service, self.target, self.may_adjust = service, target, may_adjust
+        self.service, self.target = service, target
         self.fields["population"].label = str(service)
-        if not may_adjust:
-            del self.fields["adjusted_target"]
 
-    def clean(self):
-        data = super().clean()
-        adjusted, population = data.get("adjusted_target"), data.get("population")
-        if adjusted is not None and population is None:
-            self.add_error("adjusted_target", _("Isi populasi terlebih dahulu."))
-        elif adjusted is not None and adjusted > max(population, 1):
-            self.add_error("adjusted_target", _("Tidak boleh melebihi populasi."))
-        return data
+
+class UnitTargetForm(forms.Form):
+    """A Kanwil's (or Pusat's) own target for the whole unit; empty returns to the methodology's figure."""
+
+    adjusted_target = forms.IntegerField(label=_("Target disesuaikan Kanwil"), min_value=1, required=False)
+
+    def __init__(self, *args, population: int | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.population = population
+
+    def clean_adjusted_target(self):
+        adjusted = self.cleaned_data.get("adjusted_target")
+        if adjusted is not None and not self.population:
+            raise forms.ValidationError(_("Isi populasi terlebih dahulu."))
+        if adjusted is not None and adjusted > self.population:
+            raise forms.ValidationError(_("Tidak boleh melebihi populasi."))
+        return adjusted
 
 
 class UnitServiceForm(forms.Form):

@@ -24,3 +24,26 @@ def target_sample(population: int) -> int:
     if population < MINIMUM:
         return population
     return min(population, max(MINIMUM, krejcie_morgan(population)))
+
+
+def allocate(total: int, populations: list[int]) -> list[int]:
+    """Splits `total` over services in proportion to their populations, by largest remainder, so the parts
+    add up to `total` exactly (300, 120, 80 of 217 → 130, 52, 35). Ties go to the earlier service."""
+    whole = sum(populations)
+    if whole <= 0 or total <= 0:
+        return [0] * len(populations)
+    quotas = [divmod(total * p, whole) for p in populations]  # exact: (floor, remainder × whole)
+    parts = [floor for floor, _rest in quotas]
+    by_remainder = sorted(range(len(populations)), key=lambda i: -quotas[i][1])
+    for i in by_remainder[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def unit_parts(populations: list[int], adjusted: int | None) -> tuple[list[int], list[int | None]]:
+    """Each service's part of its unit's target, and of a Kanwil's adjusted unit target (kept between 1 and
+    the unit's population; None when the unit has none): both allocated by population."""
+    samples = allocate(target_sample(sum(populations)), populations)
+    if adjusted is None:
+        return samples, [None] * len(populations)
+    return samples, list(allocate(max(1, min(adjusted, sum(populations))), populations))

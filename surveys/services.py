@@ -23,7 +23,6 @@ from .models import (
     membership_of,
     sees_everything,
 )
-from .sampling import target_sample
 
 
 class ServiceError(Exception):
@@ -186,6 +185,8 @@ def open_period(*, period: Period, acting_user, now: datetime | None = None) -> 
 @audited
 @transaction.atomic
 def close_period(*, period: Period, acting_user, now: datetime | None = None) -> Period:
+    """Closes an open period: no more responses are accepted, and after commit PERIOD_CLOSED_HOOK freezes
+    the final snapshots and publishes them, in the same request or task."""
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.status != Period.Status.OPEN:
         raise ServiceError(_("Hanya periode yang dibuka yang dapat ditutup (status sekarang: %(s)s).")
@@ -197,6 +198,60 @@ def close_period(*, period: Period, acting_user, now: datetime | None = None) ->
         # surveys may not import reporting: the final snapshot is reached through a dotted path, after commit.
         transaction.on_commit(partial(import_string(hook), period_id=period.pk))
     return period
+
+
+@audited
+def reopen_period(*, period: Period, reason: str, acting_user, now: datetime | None = None) -> Period:
+    """Pusat reopens a period closed fewer than PERIOD_REOPEN_DAYS days ago, giving a reason (kept on the
+    period and in the audit trail). It then closes by hand only; that close freezes a new final revision."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not sees_everything(acting_user):
+        raise ServiceError(_("Hanya Pusat yang dapat membuka kembali periode."))
+    if not reason:
+        raise ServiceError(_("Tuliskan alasan membuka kembali periode."))
+    try:
+        with transaction.atomic():
+            period = Period.objects.select_for_update().get(pk=period.pk)
+            until = period.reopenable_until()
+            if until is None or now >= until:
+                raise ServiceError(_("Periode %(p)s tidak dapat dibuka kembali: hanya periode yang ditutup kurang "
+                                     "dari %(days)d hari lalu.") % {"p": period.name,
+                                                                    "days": settings.PERIOD_REOPEN_DAYS})
+            other = Period.objects.open().filter(programme=period.programme).first()
+            if other is not None:
+                raise ServiceError(_("Periode %(other)s masih dibuka; tutup dahulu sebelum membuka %(period)s.")
+                                   % {"other": other.name, "period": period.name})
+            period.status = Period.Status.OPEN
+            period.reopened_at = now
+            period.reopen_reason = reason
+            period.save(update_fields=["status", "reopened_at", "reopen_reason"])
+    except IntegrityError:  # another request opened a period of the programme at the same moment
+        raise ServiceError(_("Periode lain dari program ini baru saja dibuka.")) from None
+    return period
+
+
+@audited
+def advance_periods(*, acting_user, now: datetime | None = None) -> dict[str, list[str]]:
+    """Opens and closes periods by their dates (the scheduled job; safe to run any number of times): closes
+    open periods whose closing date has passed, then opens scheduled periods whose dates include today.
+    Reopened periods are left to close by hand. Returns the names of the periods closed and opened."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    done: dict[str, list[str]] = {"closed": [], "opened": []}
+    for period in Period.objects.due_to_close(today).order_by("starts_on"):
+        try:
+            close_period(period=period, acting_user=acting_user, now=now)
+        except ServiceError:  # closed meanwhile by someone else
+            continue
+        done["closed"].append(period.name)
+    for period in Period.objects.due_to_open(today).order_by("starts_on"):
+        try:
+            open_period(period=period, acting_user=acting_user, now=now)
+        except ServiceError:  # another period of the programme is open (e.g. reopened), or no versions yet
+            continue
+        done["opened"].append(period.name)
+    return done
 
 
 # --------------------------------------------------------------------------- targets
@@ -215,46 +270,54 @@ def carry_targets(*, period: Period, unit: Unit | None = None, acting_user) -> i
     services = UnitService.objects.active().exclude(targets__period=period)
     if unit is not None:
         services = services.filter(unit=unit)
-    earlier = dict(Target.objects.filter(period=previous, service__in=services).values_list("service_id", "population"))
+    earlier = list(Target.objects.filter(period=previous, service__in=services)
+                   .values_list("service_id", "service__unit_id", "population"))
     Target.objects.bulk_create(
         Target(period=period, service_id=service_id, population=population, source=Target.Source.CARRIED,
-               sample_target=target_sample(population), updated_by=acting_user)
-        for service_id, population in earlier.items()
+               sample_target=0, updated_by=acting_user)
+        for service_id, _unit_id, population in earlier
     )
+    Target.objects.reallocate(period_id=period.pk, unit_ids={unit_id for _s, unit_id, _p in earlier})
     return len(earlier)
 
 
 @audited
 @transaction.atomic
 def set_population(*, period: Period, service: UnitService, population: int, acting_user) -> Target:
-    """The unit's count of service recipients; the target sample follows Krejcie–Morgan (floor 30)."""
+    """The unit's count of service recipients of one service; the unit's target (Krejcie–Morgan of the
+    unit's total, floor 30) is allocated again over its services."""
     if period.status == Period.Status.CLOSED:
         raise ServiceError(_("Periode %(p)s sudah ditutup.") % {"p": period.name})
     if population < 0:
         raise ServiceError(_("Populasi tidak boleh negatif."))
     target, created = Target.objects.select_for_update().get_or_create(
         period=period, service=service,
-        defaults={"population": population, "sample_target": target_sample(population), "updated_by": acting_user},
+        defaults={"population": population, "sample_target": 0, "updated_by": acting_user},
     )
     if not created and (target.population != population or target.source != Target.Source.ENTERED):
         target.population = population
-        target.sample_target = target_sample(population)
         target.source = Target.Source.ENTERED
         target.updated_by = acting_user
-        target.save(update_fields=["population", "sample_target", "source", "updated_by", "updated_at"])
+        target.save(update_fields=["population", "source", "updated_by", "updated_at"])
+    Target.objects.reallocate(period_id=period.pk, unit_ids=[service.unit_id])
+    target.refresh_from_db()
     return target
 
 
 @audited
 @transaction.atomic
-def adjust_target(*, target: Target, adjusted: int | None, acting_user) -> Target:
-    """A Kanwil's own target for one service (None returns to the methodology's figure)."""
-    if adjusted is not None and not 1 <= adjusted <= max(target.population, 1):
-        raise ServiceError(_("Target disesuaikan harus antara 1 dan populasi (%(n)d).") % {"n": target.population})
-    target.adjusted_target = adjusted
-    target.updated_by = acting_user
-    target.save(update_fields=["adjusted_target", "updated_by", "updated_at"])
-    return target
+def adjust_unit_target(*, period: Period, unit: Unit, adjusted: int | None, acting_user) -> int:
+    """A Kanwil's own target for a unit (None returns to the methodology's figure), allocated over the unit's
+    services like the methodology's target. Returns the unit's target in force."""
+    targets = list(Target.objects.select_for_update().filter(period=period, service__unit=unit))
+    population = sum(t.population for t in targets)
+    if adjusted is not None and not 1 <= adjusted <= max(population, 1):
+        raise ServiceError(_("Target disesuaikan harus antara 1 dan populasi (%(n)d).") % {"n": population})
+    if not targets:
+        raise ServiceError(_("Isi populasi terlebih dahulu."))
+    Target.objects.filter(pk__in=[t.pk for t in targets]).update(updated_by=acting_user)
+    Target.objects.reallocate(period_id=period.pk, unit_ids=[unit.pk], adjusted={unit.pk: adjusted})
+    return sum(t.effective_target for t in Target.objects.filter(period=period, service__unit=unit))
 
 
 # --------------------------------------------------------------------------- service types, access points

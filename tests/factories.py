@@ -71,8 +71,11 @@ def make_access_point(unit, *, name=None, kiosk=False, service=None, enabled=Tru
 def make_target(period, service, population=100):
     from surveys.models import Target
 
-    return Target.objects.create(period=period, service=service, population=population,
-                                 sample_target=target_sample(population))
+    target = Target.objects.create(period=period, service=service, population=population,
+                                   sample_target=target_sample(population))
+    Target.objects.reallocate(period_id=period.pk, unit_ids=[service.unit_id])
+    target.refresh_from_db()
+    return target
 
 
 __all__ = ["PASSWORD", "Role", "make_kanwil", "make_unit", "make_user", "make_period", "make_access_point",

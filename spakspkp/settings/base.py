@@ -165,6 +165,6 @@ SILENCED_SYSTEM_CHECKS = [
 # "a response was stored / a review changed what counts" (unit_id, period_id) and "a period was closed"
 # (period_id: freezes and publishes the final snapshots at once).
 RECOMPUTE_HOOK = env_str("RECOMPUTE_HOOK", "reporting.tasks.queue_unit_recompute")
-PERIOD_CLOSED_HOOK = env_str("PERIOD_CLOSED_HOOK", "")
+PERIOD_CLOSED_HOOK = env_str("PERIOD_CLOSED_HOOK", "reporting.tasks.publish_closed_period")
 # Panels another app adds to a unit's staff pages (called with unit= and request=, returns HTML).
 UNIT_PANELS_HOOK = "reporting.followups.panels.unit_panels"

@@ -3,6 +3,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import TIME_ZONE
 from .env import env_bool, env_float, env_int, env_str
+from .periods import PERIOD_SCHEDULE_SECONDS
 
 # Redis broker in production; without CELERY_BROKER_URL tasks run in-process (embedded mode).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
@@ -23,11 +24,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_IMPORTS = ["reporting.exports.tasks"]
+CELERY_IMPORTS = ["reporting.exports.tasks", "surveys.tasks"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
-# Every periodic job, in one place. Beat runs them in production; the embedded mode's scheduler too.
+# Every periodic job, in one place. Beat runs them in production; `manage.py run_scheduler` (started by
+# `make run`) runs the same entries in the embedded mode, without a broker (docs/operations.md).
 CELERY_BEAT_SCHEDULE = {
+    "surveys-advance-periods": {
+        "task": "surveys.advance_periods",
+        "schedule": float(PERIOD_SCHEDULE_SECONDS),
+    },
     "detect-bursts": {
         "task": "responses.tasks.detect_bursts",
         "schedule": 5 * 60.0,
@@ -41,5 +47,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.recompute_open_periods",
         "schedule": env_float("RECOMPUTE_OPEN_PERIODS_SECONDS", 15 * 60, minimum=10),
     },
+    # A safety net: closing freezes and publishes at once; this catches a close whose freeze failed.
     "reporting-freeze-closed-periods": {"task": "reporting.freeze_closed_periods", "schedule": 30 * 60.0},
 }

@@ -55,14 +55,15 @@ def system_actor():
 @contextmanager
 def acting(user):
     """Model changes inside the block are audited as done by `user`. Nests safely inside a request, whose
-    AuditlogMiddleware has already set the signed-in user."""
+    AuditlogMiddleware has already set the signed-in user, and inside another `acting` block.
+
+    It always connects its own actor: auditlog leaves its context variable set after a block ends, with the
+    block's receiver gone, so a value found there may be stale (a long-running process, such as the
+    scheduler, running one job after another in the same thread)."""
     try:
         outer = auditlog_value.get()
     except LookupError:
         outer = None
-    if outer is not None and outer.get("actor") == user:
-        yield
-        return
     try:
         with set_actor(user):
             yield

@@ -1,9 +1,12 @@
 """Survey periods (quarter by default), each unit's population and target per period, and extra items."""
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
+from ..sampling import unit_parts
 from .instruments import Indicator, InstrumentVersion
 from .localized import localized, localized_label
 from .organisation import Kanwil, Unit, UnitService
@@ -12,6 +15,14 @@ from .organisation import Kanwil, Unit, UnitService
 class PeriodQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Period.Status.OPEN)
+
+    def due_to_open(self, today):
+        """Scheduled periods whose dates include `today`."""
+        return self.filter(status=Period.Status.SCHEDULED, starts_on__lte=today, ends_on__gte=today)
+
+    def due_to_close(self, today):
+        """Open periods past their closing date, except reopened ones (those close by hand)."""
+        return self.filter(status=Period.Status.OPEN, ends_on__lt=today, reopened_at__isnull=True)
 
     def current(self) -> "Period | None":
         """The period a staff page shows when none is asked for, the same on every page: the open one, else
@@ -51,6 +62,10 @@ class Period(models.Model):
     instrument_versions = models.ManyToManyField(InstrumentVersion, related_name="periods", blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Set when Pusat reopens a closed period: it then closes by hand only, and its next close freezes a new
+    # revision of every final snapshot.
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(_("alasan dibuka kembali"), blank=True)
 
     objects = PeriodQuerySet.as_manager()
 
@@ -68,6 +83,13 @@ class Period(models.Model):
     def __str__(self):
         return self.name
 
+    def reopenable_until(self):
+        """The instant until which Pusat may reopen this closed period (None: not reopenable)."""
+        days = settings.PERIOD_REOPEN_DAYS
+        if self.status != Period.Status.CLOSED or self.closed_at is None or days <= 0:
+            return None
+        return self.closed_at + timedelta(days=days)
+
     def versions_in_order(self) -> list[InstrumentVersion]:
         """The period's instrument versions in display order (SPAK before SPKP), each with its instrument and
         its indicators in position order prefetched."""
@@ -78,8 +100,37 @@ class Period(models.Model):
         )
 
 
+class TargetQuerySet(models.QuerySet):
+    def reallocate(self, *, period_id: int, unit_ids, adjusted: dict[int, int | None] | None = None) -> int:
+        """Recomputes the targets of each unit's services in the period (docs/methodology.md §4): the unit's
+        target is Krejcie–Morgan of its total population, allocated to its services by population with
+        largest-remainder rounding. A Kanwil's adjusted unit target (the sum of the services' adjusted parts,
+        at most the population) is allocated the same way; `adjusted` sets a unit's (None: none). Returns how
+        many rows changed."""
+        adjusted = adjusted or {}
+        rows: dict[int, list[Target]] = {}
+        for target in self.filter(period_id=period_id, service__unit_id__in=list(unit_ids)).select_related(
+            "service"
+        ).order_by("service__unit_id", "service_id"):
+            rows.setdefault(target.service.unit_id, []).append(target)
+        changed = []
+        for unit_id, targets in rows.items():
+            parts = [t.adjusted_target for t in targets if t.adjusted_target is not None]
+            unit_adjusted = adjusted[unit_id] if unit_id in adjusted else (sum(parts) if parts else None)
+            samples, adjusted_parts = unit_parts([t.population for t in targets], unit_adjusted)
+            for target, sample, adjusted_part in zip(targets, samples, adjusted_parts, strict=True):
+                if (target.sample_target, target.adjusted_target) != (sample, adjusted_part):
+                    target.sample_target, target.adjusted_target = sample, adjusted_part
+                    changed.append(target)
+        for target in changed:  # saved one by one so that the audit trail records each change
+            target.save(update_fields=["sample_target", "adjusted_target", "updated_at"])
+        return len(changed)
+
+
 class Target(models.Model):
-    """Population and target sample of one service of one UPT in one period (docs/methodology.md §4)."""
+    """Population of one service of one UPT in one period, and that service's part of the unit's target
+    sample (docs/methodology.md §4). The unit's target is the sum of its services' parts; so is a Kanwil's
+    adjusted unit target, stored as parts in `adjusted_target` (kept by TargetQuerySet.reallocate)."""
 
     class Source(models.TextChoices):
         ENTERED = "entered", _("Diisi UPT")
@@ -89,10 +140,12 @@ class Target(models.Model):
     service = models.ForeignKey(UnitService, on_delete=models.PROTECT, related_name="targets")
     population = models.PositiveIntegerField(_("populasi (penerima layanan)"))
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.ENTERED)
-    sample_target = models.PositiveIntegerField(_("target sampel"))  # Krejcie–Morgan, floor 30
+    sample_target = models.PositiveIntegerField(_("target sampel"))  # this service's part of the unit's target
     adjusted_target = models.PositiveIntegerField(_("target disesuaikan Kanwil"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["period", "service"], name="target_period_service_unique")]

@@ -7,12 +7,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..access import is_role, selected_period, staff_required, unit_in_scope
-from ..forms import ExtraItemForm, PopulationForm, UnitServiceForm
+from ..forms import ExtraItemForm, PopulationForm, UnitServiceForm, UnitTargetForm
 from ..models import ExtraItem, Period, Role, Target, UnitService
 from ..services import (
     ServiceError,
     add_unit_service,
-    adjust_target,
+    adjust_unit_target,
     carry_targets,
     set_population,
     set_service_active,
@@ -35,27 +35,40 @@ def unit_targets(request, code):
     may_adjust = may_adjust_targets(request.user)
     data = request.POST if request.method == "POST" else None
     rows = [
-        PopulationForm(
-            data, prefix=f"s{s.pk}", service=s, target=targets.get(s.pk), may_adjust=may_adjust,
-            initial={"population": getattr(targets.get(s.pk), "population", None),
-                     "adjusted_target": getattr(targets.get(s.pk), "adjusted_target", None)},
-        )
+        PopulationForm(data, prefix=f"s{s.pk}", service=s, target=targets.get(s.pk),
+                       initial={"population": getattr(targets.get(s.pk), "population", None)})
         for s in services
     ]
+    adjusted_parts = [t.adjusted_target for t in targets.values() if t.adjusted_target is not None]
+    adjust_form = UnitTargetForm(
+        data, prefix="unit", population=None,
+        initial={"adjusted_target": sum(adjusted_parts) if adjusted_parts else None},
+    ) if may_adjust else None
     if request.method == "POST":
         if period.status == Period.Status.CLOSED:
             messages.error(request, _("Periode %(p)s sudah ditutup.") % {"p": period.name})
         elif all(form.is_valid() for form in rows):
-            saved = _save_rows(rows, period, request.user)
-            messages.success(request, _("%(n)d jenis layanan disimpan.") % {"n": saved})
-            return redirect(f"{request.path}?periode={period.pk}")
+            kept = {pk: t.population for pk, t in targets.items()}
+            entered = {form.service.pk: form.cleaned_data["population"] for form in rows
+                       if form.cleaned_data.get("population") is not None}
+            if adjust_form is not None:
+                adjust_form.population = sum({**kept, **entered}.values())
+            if adjust_form is None or adjust_form.is_valid():
+                saved = _save_rows(rows, period, request.user)
+                if adjust_form is not None and entered:
+                    adjust_unit_target(period=period, unit=unit, acting_user=request.user,
+                                       adjusted=adjust_form.cleaned_data.get("adjusted_target"))
+                messages.success(request, _("%(n)d jenis layanan disimpan.") % {"n": saved})
+                return redirect(f"{request.path}?periode={period.pk}")
     totals = {
         "population": sum(t.population for t in targets.values()),
+        "sample": sum(t.sample_target for t in targets.values()),
         "target": sum(t.effective_target for t in targets.values()),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "surveys/unit_targets.html", {
         "unit": unit, "period": period, "rows": rows, "totals": totals, "may_adjust": may_adjust,
+        "adjust_form": adjust_form, "adjusted": bool(adjusted_parts),
         "periods": Period.objects.all(), "missing": sum(1 for s in services if s.pk not in targets),
     }, status=status)
 
@@ -66,9 +79,7 @@ def _save_rows(rows, period, user) -> int:
         population = form.cleaned_data.get("population")
         if population is None:
             continue
-        target = set_population(period=period, service=form.service, population=population, acting_user=user)
-        if form.may_adjust and form.cleaned_data.get("adjusted_target") != target.adjusted_target:
-            adjust_target(target=target, adjusted=form.cleaned_data.get("adjusted_target"), acting_user=user)
+        set_population(period=period, service=form.service, population=population, acting_user=user)
         saved += 1
     return saved
 

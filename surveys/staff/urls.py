@@ -42,4 +42,5 @@ urlpatterns = [
     path("staf/periode/", periods.period_list, name="period_list"),
     path("staf/periode/<int:pk>/buka/", periods.period_open, name="period_open"),
     path("staf/periode/<int:pk>/tutup/", periods.period_close, name="period_close"),
+    path("staf/periode/<int:pk>/buka-kembali/", periods.period_reopen, name="period_reopen"),
 ]

@@ -58,8 +58,8 @@ def test_officer_sets_targets_and_prints_a_working_poster(org, period, live_serv
     page.click("button:has-text('Simpan')")
     page.wait_for_selector("text=2 jenis layanan disimpan.")
     row = page.locator("#targets tr", has_text="Kunjungan keluarga")
-    assert row.locator(".target-effective").inner_text() == "278"
-    assert page.locator("#targets tfoot").inner_text().split()[-1] == "358"  # 278 + 80
+    assert row.locator(".target-effective").inner_text() == "259"
+    assert page.locator("#unit-target .target-effective").inner_text() == "285"  # Krejcie–Morgan of 1,100
     assert Target.objects.filter(period=period, service__unit=org.semarang).count() == 2
 
     page.click("text=Lapas Kelas I Semarang")

@@ -81,7 +81,7 @@ def test_pusat_schedules_opens_and_closes_periods_from_the_page(org, login, peri
     page = client.get("/staf/periode/").content.decode()
     assert "masih dibuka" in page  # the refusal is shown, nothing changed
     assert Period.objects.get(pk=new.pk).status == Period.Status.SCHEDULED
-    client.post(f"/staf/periode/{period.pk}/tutup/")
+    client.post(f"/staf/periode/{period.pk}/tutup/", {"confirm": "1"})
     client.post(f"/staf/periode/{new.pk}/buka/")
     assert Period.objects.open().get() == new
 
@@ -102,14 +102,14 @@ def test_kanwil_and_officers_see_periods_but_cannot_open_or_close_them(org, logi
         page = client.get("/staf/periode/")
         assert page.status_code == 200 and "Triwulan IV 2026" in page.content.decode()
         assert "Jadwalkan periode baru" not in page.content.decode()
-        assert client.post(f"/staf/periode/{period.pk}/tutup/").status_code == 403
+        assert client.post(f"/staf/periode/{period.pk}/tutup/", {"confirm": "1"}).status_code == 403
         assert client.post("/staf/periode/", {"name": "x"}).status_code == 403
     assert Period.objects.get(pk=period.pk).status == Period.Status.OPEN
 
 
 def test_kanwil_may_close_periods_when_configured(org, login, period, settings):
     settings.PERIOD_MANAGERS = ["pusat", "kanwil"]
-    assert login(org.kanwil_jateng).post(f"/staf/periode/{period.pk}/tutup/").status_code == 302
+    assert login(org.kanwil_jateng).post(f"/staf/periode/{period.pk}/tutup/", {"confirm": "1"}).status_code == 302
     assert Period.objects.get(pk=period.pk).status == Period.Status.CLOSED
     assert login(org.officer_semarang).post(f"/staf/periode/{period.pk}/buka/").status_code == 403
 

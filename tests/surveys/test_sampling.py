@@ -1,7 +1,7 @@
 """Krejcie–Morgan sample sizes reproduce the published table; the target never drops below 30 (methodology §4)."""
 import pytest
 
-from surveys.sampling import krejcie_morgan, target_sample
+from surveys.sampling import allocate, krejcie_morgan, target_sample, unit_parts
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,23 @@ def test_target_is_krejcie_morgan_with_a_floor_of_30_or_the_whole_population(pop
 
 def test_target_never_exceeds_the_population():
     assert all(target_sample(n) <= n for n in range(0, 400))
+
+
+@pytest.mark.parametrize(
+    ("total", "populations", "parts"),
+    [(217, [300, 120, 80], [130, 52, 35]),  # methodology §4: N = 500 → 217, by largest remainder
+     (25, [25], [25]), (0, [0, 0], [0, 0]), (30, [10, 10, 10], [10, 10, 10]), (31, [10, 10, 10], [11, 10, 10]),
+     (279, [1000, 20], [274, 5]), (10, [0, 5], [0, 10])],
+)
+def test_allocation_is_proportional_and_adds_up_to_the_unit_target(total, populations, parts):
+    assert allocate(total, populations) == parts
+    assert sum(parts) == total or sum(populations) == 0
+
+
+def test_unit_target_is_krejcie_morgan_of_the_total_not_the_sum_per_service():
+    samples, adjusted = unit_parts([300, 120, 80], None)
+    assert (samples, sum(samples), adjusted) == ([130, 52, 35], 217, [None, None, None])
+    assert sum(target_sample(n) for n in (300, 120, 80)) == 169 + 92 + 66  # the old, wrong rule: 327
+    assert unit_parts([25], None) == ([25], [None])
+    assert unit_parts([300, 120, 80], 100) == ([130, 52, 35], [60, 24, 16])
+    assert unit_parts([20, 5], 400) == ([20, 5], [20, 5])  # an adjustment never exceeds the population

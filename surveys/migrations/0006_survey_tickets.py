@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveys', '0003_freeze_answered_versions'),
+        ('surveys', '0005_period_reopening'),
     ]
 
     operations = [
