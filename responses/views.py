@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import devices, ratelimit, tokens
+from . import devices, kiosk_views, ratelimit, tokens
 from .forms import SurveyForm
 from .models import Response
 from .questionnaire import enabled_access_point, lookup, next_period, questionnaire_for
@@ -42,12 +42,20 @@ def _render_form(request, *, form, access_point, form_token, status=200, notice=
         "responses/form.html",
         {"form": form, "access_point": access_point, "unit": access_point.unit, "form_token": form_token,
          "notice": notice, "kiosk": access_point.kiosk,
-         "idle_seconds": settings.FORM_KIOSK_IDLE_SECONDS if access_point.kiosk else 0},
+         "idle_seconds": settings.FORM_KIOSK_IDLE_SECONDS if access_point.kiosk else 0,
+         "offline": _offline(request, access_point)},
         status=status,
     )
     if not access_point.kiosk and devices.device_id_from(request.COOKIES) is None:
         devices.set_device_cookie(response, devices.new_device_id(), secure=request.is_secure())
     return response
+
+
+def _offline(request, access_point) -> dict | None:
+    """For an enrolled kiosk tablet (JavaScript on), what its offline queue needs; else None."""
+    if not access_point.kiosk or kiosk_views.COOKIE_NAME not in request.COOKIES:
+        return None
+    return kiosk_views.offline_context(access_point) if kiosk_views.enrolled_kiosk(request, access_point) else None
 
 
 def _switched_language(request) -> str | None:
@@ -176,5 +184,5 @@ def thanks(request, token):
     return render(
         request, "responses/thanks.html",
         {"access_point": access_point, "unit": access_point.unit, "kiosk": access_point.kiosk,
-         "refresh_seconds": settings.FORM_KIOSK_REFRESH_SECONDS},
+         "refresh_seconds": settings.FORM_KIOSK_REFRESH_SECONDS, "offline": _offline(request, access_point)},
     )
