@@ -4,7 +4,6 @@ import json
 import uuid
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,10 +29,9 @@ def _kiosk_point(token):
     return access_point
 
 
-def enrolled_kiosk(request, access_point):
-    """The active enrolled tablet making this request, or None."""
-    device = kiosk_for(access_point=access_point, credential=request.COOKIES.get(COOKIE_NAME, ""))
-    return device if device is not None and device.active else None
+def tablet(request, access_point):
+    """The enrolled tablet (revoked or not) making this request, or None."""
+    return kiosk_for(access_point=access_point, credential=request.COOKIES.get(COOKIE_NAME, ""))
 
 
 @never_cache
@@ -74,7 +72,7 @@ def _instant(value) -> datetime:
 @require_POST
 def kiosk_sync(request, token):
     access_point = _kiosk_point(token)
-    device = kiosk_for(access_point=access_point, credential=request.COOKIES.get(COOKIE_NAME, ""))
+    device = tablet(request, access_point)
     if device is None:
         return JsonResponse({"status": "unknown", "message": _(
             "Tablet ini belum terdaftar di titik akses ini. Minta petugas unit mendaftarkannya.")}, status=403)
@@ -88,7 +86,7 @@ def kiosk_sync(request, token):
     outcome = store_delayed(access_point=access_point, device=device, key=key, opened=opened,
                             completed=completed, fields=fields, now=now)
     if outcome.status == "revoked":
-        record_refusal(device=device, now=now)
+        record_refusal(device=device, key=key, now=now)
     else:
         record_sync(device=device, now=now)
     payload = {"status": outcome.status, "message": outcome.message}
@@ -97,11 +95,11 @@ def kiosk_sync(request, token):
     return JsonResponse(payload, status=outcome.http_status)
 
 
-def offline_context(access_point) -> dict:
+def offline_context(access_point, *, revoked: bool = False) -> dict:
     """What the form and thank-you pages of an enrolled tablet give its offline script."""
     token = access_point.token
     return {"sync_url": reverse("kiosk_sync", kwargs={"token": token}),
             "worker_url": reverse("kiosk_worker", kwargs={"token": token}),
             "form_url": reverse("public_form", kwargs={"token": token}),
             "thanks_url": reverse("public_form_thanks", kwargs={"token": token}),
-            "idle_seconds": settings.FORM_KIOSK_IDLE_SECONDS}
+            "revoked": revoked}

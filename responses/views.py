@@ -52,10 +52,12 @@ def _render_form(request, *, form, access_point, form_token, status=200, notice=
 
 
 def _offline(request, access_point) -> dict | None:
-    """For an enrolled kiosk tablet (JavaScript on), what its offline queue needs; else None."""
+    """For an enrolled kiosk tablet (JavaScript on), what its offline queue needs; else None. A revoked
+    tablet still gets the script, to send what it holds and show staff why it is refused, not to queue."""
     if not access_point.kiosk or kiosk_views.COOKIE_NAME not in request.COOKIES:
         return None
-    return kiosk_views.offline_context(access_point) if kiosk_views.enrolled_kiosk(request, access_point) else None
+    device = kiosk_views.tablet(request, access_point)
+    return None if device is None else kiosk_views.offline_context(access_point, revoked=not device.active)
 
 
 def _switched_language(request) -> str | None:

@@ -1,13 +1,13 @@
 """Enrolling kiosk tablets and revoking them (docs/kiosk.md): codes, credentials, refusals."""
 import secrets
+import uuid
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from .audit import audited
-from .models import TOKEN_ALPHABET, AccessPoint, KioskDevice, secret_digest
+from .models import TOKEN_ALPHABET, AccessPoint, KioskDevice, KioskRefusal, secret_digest
 
 CODE_LENGTH = 10  # about 50 bits, typed once on the tablet within ENROLMENT_CODE_MINUTES
 ENROLMENT_CODE_MINUTES = 30
@@ -73,10 +73,10 @@ def revoke_kiosk(*, device: KioskDevice, acting_user, now: datetime | None = Non
     return device
 
 
-def record_refusal(*, device: KioskDevice, now: datetime | None = None) -> None:
-    """A revoked tablet tried to send a queued answer: counted so the access point page can tell staff."""
-    KioskDevice.objects.filter(pk=device.pk).update(refused_count=F("refused_count") + 1,
-                                                    last_refused_at=now or timezone.now())
+def record_refusal(*, device: KioskDevice, key: uuid.UUID, now: datetime | None = None) -> None:
+    """A revoked tablet sent a queued answer: recorded once per answer so the access point page tells staff."""
+    KioskRefusal.objects.get_or_create(idempotency_key=key,
+                                       defaults={"device": device, "refused_at": now or timezone.now()})
 
 
 def record_sync(*, device: KioskDevice, now: datetime | None = None) -> None:

@@ -37,14 +37,14 @@
       });
       return caches.open("spak-kiosk-v1").then(function (cache) {
         return Promise.all(assets.map(function (url) {
-          return cache.match(url).then(function (hit) { return hit || cache.add(url); });
+          return cache.match(url, {ignoreVary: true}).then(function (hit) { return hit || cache.add(url); });
         }));
       });
     }).catch(function () { /* the queue still works while the page stays open */ });
   }
 
   var form = document.getElementById("survey");
-  if (form) {
+  if (form && !meta.hasAttribute("data-revoked")) {  // a revoked tablet only reports what it still holds
     form.addEventListener("submit", function (event) {
       var submitter = event.submitter;
       if (submitter && submitter.name === "bahasa") {

@@ -39,11 +39,19 @@
 
   var sending = null;
 
-  /* Sends the queue in order; stops at the first network failure (the rest waits for the next try). */
+  /* Sends the queue in order; stops at the first network failure (the rest waits for the next try). One
+     sender at a time across the tablet's pages and its service worker (Web Locks where the browser has them). */
   function flush(url) {
     if (sending) { return sending; }
     if (scope.navigator && scope.navigator.onLine === false) { return Promise.resolve(false); }
-    sending = run(QUEUE, "readonly", function (s) { return s.getAll(); }).then(function (entries) {
+    var locks = scope.navigator && scope.navigator.locks;
+    sending = (locks ? locks.request("spak-kiosk-queue", function () { return send(url); }) : send(url))
+      .then(function (ok) { sending = null; return ok; }, function (error) { sending = null; throw error; });
+    return sending;
+  }
+
+  function send(url) {
+    return run(QUEUE, "readonly", function (s) { return s.getAll(); }).then(function (entries) {
       return entries.reduce(function (chain, entry) {
         return chain.then(function (ok) {
           if (!ok) { return false; }
@@ -63,8 +71,7 @@
           }, function () { return false; });
         });
       }, Promise.resolve(true));
-    }).then(function (ok) { sending = null; return ok; }, function (error) { sending = null; throw error; });
-    return sending;
+    });
   }
 
   scope.kioskQueue = {

@@ -35,8 +35,7 @@ for model in (Kanwil, Unit, UnitService, Membership, Instrument, InstrumentVersi
               ExtraItem):
     auditlog.register(model, m2m_fields={"instrument_versions"} if model is Period else None)
 auditlog.register(AccessPoint, exclude_fields=["token"])
-auditlog.register(KioskDevice, exclude_fields=["code_digest", "credential_digest", "refused_count",
-                                               "last_refused_at", "last_sync_at"])
+auditlog.register(KioskDevice, exclude_fields=["code_digest", "credential_digest", "last_sync_at"])
 
 SYSTEM_USERNAME = "sistem"
 

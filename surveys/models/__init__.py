@@ -1,7 +1,7 @@
 """The surveys app's models, one module per idea; import them from here (`from surveys.models import Unit`)."""
 from .access_points import TOKEN_ALPHABET, TOKEN_LENGTH, AccessPoint, AccessPointQuerySet, new_token
 from .instruments import MAX_INDICATORS, Indicator, Instrument, InstrumentVersion, default_bands
-from .kiosks import KioskDevice, secret_digest
+from .kiosks import KioskDevice, KioskRefusal, secret_digest
 from .localized import localized, localized_label
 from .organisation import (
     Kanwil,
@@ -21,8 +21,8 @@ from .periods import ExtraItem, ExtraItemQuerySet, Period, PeriodQuerySet, Targe
 
 __all__ = [
     "MAX_INDICATORS", "TOKEN_ALPHABET", "TOKEN_LENGTH", "AccessPoint", "AccessPointQuerySet", "ExtraItem",
-    "ExtraItemQuerySet", "Indicator", "Instrument", "InstrumentVersion", "Kanwil", "KanwilQuerySet", "KioskDevice",
-    "Membership",
+    "ExtraItemQuerySet", "Indicator", "Instrument", "InstrumentVersion", "Kanwil", "KanwilQuerySet",
+    "KioskDevice", "KioskRefusal", "Membership",
     "Period", "PeriodQuerySet", "Role", "ServiceCatalogue", "Target", "Unit", "UnitKind", "UnitQuerySet",
     "UnitService", "UnitServiceQuerySet", "default_bands", "localized", "localized_label", "membership_of",
     "new_token", "secret_digest", "sees_everything",

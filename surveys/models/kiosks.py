@@ -15,7 +15,7 @@ def secret_digest(secret: str) -> str:
 class KioskDevice(models.Model):
     """One tablet at a kiosk access point. Created with an enrolment code (shown once to staff, valid for a
     short time, used once); enrolling turns it into a credential kept in the tablet's cookie. An enrolled
-    tablet may send answers completed offline later; a revoked one is refused and its refusals counted."""
+    tablet may send answers completed offline later; a revoked one is refused and its refusals recorded."""
 
     access_point = models.ForeignKey(AccessPoint, on_delete=models.CASCADE, related_name="kiosk_devices")
     code_digest = models.CharField(max_length=64, blank=True, db_index=True)
@@ -24,8 +24,6 @@ class KioskDevice(models.Model):
     created_at = models.DateTimeField()
     enrolled_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    refused_count = models.PositiveIntegerField(default=0)  # queued answers refused after revocation
-    last_refused_at = models.DateTimeField(null=True, blank=True)
     last_sync_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -39,3 +37,16 @@ class KioskDevice(models.Model):
     @property
     def active(self) -> bool:
         return self.enrolled_at is not None and self.revoked_at is None
+
+
+class KioskRefusal(models.Model):
+    """One queued answer a revoked tablet sent and the server refused, once per idempotency key however
+    often the tablet retries: what the access point page counts for staff. Holds no answers."""
+
+    device = models.ForeignKey(KioskDevice, on_delete=models.CASCADE, related_name="refusals")
+    idempotency_key = models.UUIDField(unique=True)
+    refused_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("jawaban tablet yang ditolak")
+        verbose_name_plural = _("jawaban tablet yang ditolak")

@@ -1,5 +1,6 @@
 """A unit's access points (counter QR, kiosk tablet, link) and their printable posters."""
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -46,7 +47,8 @@ def access_point_detail(request, code, pk):
     return render(request, "surveys/access_point_detail.html", {
         "unit": point.unit, "point": point, "form": form, "url": point.public_url(request),
         "qr": qr_svg(point.public_url(request)),
-        "kiosk_devices": point.kiosk_devices.filter(enrolled_at__isnull=False) if point.kiosk else [],
+        "kiosk_devices": (point.kiosk_devices.filter(enrolled_at__isnull=False)
+                           .annotate(refused=Count("refusals")) if point.kiosk else []),
         "enrol_url": request.build_absolute_uri(f"{point.public_path}kios/daftar/"),
     }, status=status)
 

@@ -17,7 +17,7 @@ self.addEventListener("fetch", function (event) {
     }
     return response;
   }, function () {
-    return caches.match(request, {ignoreSearch: true}).then(function (hit) { return hit || Response.error(); });
+    return caches.match(request, {ignoreSearch: true, ignoreVary: true}).then(function (hit) { return hit || Response.error(); });
   }));
 });
 
