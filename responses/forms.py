@@ -41,11 +41,19 @@ class Item:
     field: forms.BoundField
 
 
+@dataclass(frozen=True)
+class Step:
+    """One part of the form as the respondent sees it: "Bagian 2 dari 5" and a static progress bar."""
+    number: int
+    total: int
+
+
 @dataclass
 class Section:
     title: str
     scale_hint: str
     items: list[Item]
+    step: Step | None = None
 
 
 class SurveyForm(forms.Form):
@@ -166,8 +174,17 @@ class SurveyForm(forms.Form):
                 }
             instrument = version.instrument
             title = f"{localized(instrument, 'name')} ({instrument.code})"
-            result.append(Section(title, hint, items))
+            result.append(Section(title, hint, items, self.steps()[f"v{version.pk}"]))
         return result
+
+    def steps(self) -> dict[str, Step]:
+        """The form's parts in order: the service, one per instrument, the unit's extra items (if any),
+        about you, and the closing questions (suggestion)."""
+        names = ["service", *(f"v{v.pk}" for v in self.questionnaire.versions)]
+        if self.questionnaire.extra_items:
+            names.append("extra")
+        names += ["about", "closing"]
+        return {name: Step(number, len(names)) for number, name in enumerate(names, start=1)}
 
     def demographic_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ("sex", "age_band", "education", "occupation")]

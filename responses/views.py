@@ -4,21 +4,23 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from surveys.tickets import claim as claim_ticket
 
-from . import devices, ratelimit, tokens
+from . import devices, kiosk_views, ratelimit, tokens
 from .forms import SurveyForm
 from .models import Channel, Response
 from .questionnaire import enabled_access_point, lookup, next_period, questionnaire_for
 from .services import submit_response
 
 logger = logging.getLogger(__name__)
+LANGUAGE_FIELD = "bahasa"
 
 
 def _unavailable(request):
@@ -43,7 +45,9 @@ def _render_form(request, *, form, access_point, form_token, status=200, notice=
         "responses/form.html",
         {"form": form, "access_point": access_point, "unit": access_point.unit, "form_token": form_token,
          "notice": notice, "kiosk": access_point.kiosk, "ticket": ticket,
-         "form_action": ticket.public_path if ticket else access_point.public_path},
+         "form_action": ticket.public_path if ticket else access_point.public_path,
+         "idle_seconds": settings.FORM_KIOSK_IDLE_SECONDS if access_point.kiosk else 0,
+         "offline": _offline(request, access_point)},
         status=status,
     )
     if not access_point.kiosk and devices.device_id_from(request.COOKIES) is None:
@@ -51,10 +55,38 @@ def _render_form(request, *, form, access_point, form_token, status=200, notice=
     return response
 
 
+def _offline(request, access_point) -> dict | None:
+    """For an enrolled kiosk tablet (JavaScript on), what its offline queue needs; else None. A revoked
+    tablet still gets the script, to send what it holds and show staff why it is refused, not to queue."""
+    if not access_point.kiosk or kiosk_views.COOKIE_NAME not in request.COOKIES:
+        return None
+    device = kiosk_views.tablet(request, access_point)
+    return None if device is None else kiosk_views.offline_context(access_point, revoked=not device.active)
+
+
+def _switched_language(request) -> str | None:
+    """The language asked for by the form's own ID/EN buttons (submit buttons of the survey form, so the
+    answers ticked so far come back with the page), or None for a real submission."""
+    language = request.POST.get(LANGUAGE_FIELD, "")
+    return language if language in dict(settings.LANGUAGES) else None
+
+
+def _remember_language(response, request, language: str | None) -> None:
+    """Set (or, with None, forget) the language cookie the LocaleMiddleware reads."""
+    if language is None:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, path=settings.LANGUAGE_COOKIE_PATH)
+    else:
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            path=settings.LANGUAGE_COOKIE_PATH, samesite="Lax", secure=request.is_secure())
+
+
 # The form grants no authority a forged cross-site POST could borrow (no session, no login): what binds a
 # submission to a rendered form is the signed token. Without a CSRF cookie check, phones that refuse
 # cookies can still answer; the device cookie is only a hint for the validity rules.
+# Compressed here (docs/public-form.md, "Size and compression"): the page holds no CSRF token or other
+# secret, so BREACH has nothing to recover, and Django's GZipMiddleware adds its random-length padding anyway.
 @csrf_exempt
+@gzip_page
 @never_cache
 @require_http_methods(["GET", "POST"])
 def public_form(request, token):
@@ -78,11 +110,26 @@ def serve_form(request, *, access_point_id: int, period_id: int, ticket=None):
     access_point = questionnaire.access_point
     now = timezone.now()
     if request.method == "GET":
+        if access_point.kiosk:
+            translation.activate(settings.LANGUAGE_CODE)  # each kiosk respondent starts in Indonesian
         service_id = (ticket.service_id if ticket else None) or access_point.default_service_id
         initial = {"service": service_id} if service_id else {}
         form = SurveyForm.for_questionnaire(questionnaire)(initial=initial)
-        return _render_form(request, form=form, access_point=access_point, ticket=ticket,
-                            form_token=tokens.issue(access_point_id=access_point.pk, now=now))
+        response = _render_form(request, form=form, access_point=access_point, ticket=ticket,
+                                form_token=tokens.issue(access_point_id=access_point.pk, now=now))
+        if access_point.kiosk and settings.LANGUAGE_COOKIE_NAME in request.COOKIES:
+            _remember_language(response, request, None)
+        return response
+
+    if language := _switched_language(request):
+        # The same page in the other language with the answers given so far; nothing is checked or stored.
+        translation.activate(language)
+        answers = {name: value for name, value in request.POST.items() if name not in ("token", LANGUAGE_FIELD)}
+        form = SurveyForm.for_questionnaire(questionnaire)(initial=answers)
+        response = _render_form(request, form=form, access_point=access_point, ticket=ticket,
+                                form_token=request.POST.get("token", ""))
+        _remember_language(response, request, language)
+        return response
 
     form = SurveyForm.for_questionnaire(questionnaire)(request.POST)
     if form.honeypot_filled():
@@ -171,5 +218,5 @@ def thanks(request, token):
     return render(
         request, "responses/thanks.html",
         {"access_point": access_point, "unit": access_point.unit, "kiosk": access_point.kiosk,
-         "refresh_seconds": settings.FORM_KIOSK_REFRESH_SECONDS},
+         "refresh_seconds": settings.FORM_KIOSK_REFRESH_SECONDS, "offline": _offline(request, access_point)},
     )

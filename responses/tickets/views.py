@@ -2,6 +2,7 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from surveys.tickets import look_up
@@ -33,6 +34,7 @@ def ticket_entry(request):
     return redirect("ticket_form", code=found.ticket.code)
 
 
+@gzip_page
 @csrf_exempt  # as the poster form: the signed form token binds a submission to its form (responses/views.py)
 @never_cache
 @require_http_methods(["GET", "POST"])

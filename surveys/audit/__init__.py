@@ -23,6 +23,7 @@ from ..models import (
     Instrument,
     InstrumentVersion,
     Kanwil,
+    KioskDevice,
     Membership,
     Period,
     Target,
@@ -36,6 +37,7 @@ for model in (Kanwil, Unit, UnitService, Membership, Instrument, InstrumentVersi
     auditlog.register(model, m2m_fields={"instrument_versions"} if model is Period else None)
 auditlog.register(AccessPoint, exclude_fields=["token"])
 auditlog.register(TicketBatch)
+auditlog.register(KioskDevice, exclude_fields=["code_digest", "credential_digest", "last_sync_at"])
 
 SYSTEM_USERNAME = "sistem"
 

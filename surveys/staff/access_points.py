@@ -1,5 +1,6 @@
 """A unit's access points (counter QR, kiosk tablet, link) and their printable posters."""
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ..access import staff_required, unit_in_scope
 from ..forms import AccessPointForm
+from ..kiosks import ENROLMENT_CODE_MINUTES, revoke_kiosk, start_kiosk_enrolment
 from ..models import AccessPoint
 from ..posters import A4, ALL_SERVICES, CALL_TO_ACTION, CARD, NO_SCAN, PROMISE, TITLE, PosterText, poster_png, qr_svg
 from ..services import rotate_token, set_access_point_enabled
@@ -45,7 +47,36 @@ def access_point_detail(request, code, pk):
     return render(request, "surveys/access_point_detail.html", {
         "unit": point.unit, "point": point, "form": form, "url": point.public_url(request),
         "qr": qr_svg(point.public_url(request)),
+        "kiosk_devices": (point.kiosk_devices.filter(enrolled_at__isnull=False)
+                           .annotate(refused=Count("refusals")) if point.kiosk else []),
+        "enrol_url": request.build_absolute_uri(f"{point.public_path}kios/daftar/"),
     }, status=status)
+
+
+@staff_required
+@require_POST
+def access_point_kiosk_code(request, code, pk):
+    """A one-time code to enrol a tablet for offline answers (shown once, in the page's message)."""
+    point = _access_point(request, code, pk)
+    if not point.kiosk:
+        return redirect("access_point_detail", code=code, pk=pk)
+    _device, enrolment_code = start_kiosk_enrolment(access_point=point, acting_user=request.user)
+    messages.success(request, _("Kode pendaftaran tablet: %(code)s. Berlaku %(minutes)d menit dan hanya sekali. "
+                                "Di tablet, buka %(url)s lalu masukkan kode ini.") % {
+        "code": enrolment_code, "minutes": ENROLMENT_CODE_MINUTES,
+        "url": request.build_absolute_uri(f"{point.public_path}kios/daftar/")})
+    return redirect("access_point_detail", code=code, pk=pk)
+
+
+@staff_required
+@require_POST
+def access_point_kiosk_revoke(request, code, pk, device):
+    point = _access_point(request, code, pk)
+    tablet = get_object_or_404(point.kiosk_devices, pk=device)
+    revoke_kiosk(device=tablet, acting_user=request.user)
+    messages.warning(request, _("Tablet #%(n)d dicabut: jawaban yang masih tersimpan di tablet itu akan ditolak.")
+                     % {"n": tablet.pk})
+    return redirect("access_point_detail", code=code, pk=pk)
 
 
 @staff_required

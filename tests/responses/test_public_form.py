@@ -108,6 +108,48 @@ def test_first_load_is_small(client, survey):
     assert b"<script" not in html and b"http://" not in html.replace(b"http://testserver", b"")
 
 
+def test_form_page_is_under_30_kb_and_served_compressed_without_a_csrf_token(client, survey):
+    for language in ("id", "en"):
+        client.cookies["django_language"] = language
+        plain = client.get(survey.url)
+        assert "Content-Encoding" not in plain and len(plain.content) <= 30 * 1024
+        assert b"csrfmiddlewaretoken" not in plain.content  # nothing secret for BREACH to recover
+        packed = client.get(survey.url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+        assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+        assert len(packed.content) <= 8 * 1024
+        assert gzip.decompress(packed.content).count(b'type="radio"') == plain.content.count(b'type="radio"')
+
+
+def test_form_is_divided_into_numbered_parts(client, survey):
+    html = client.get(survey.url).content.decode()
+    for number, title in enumerate(["Layanan", "Survei Persepsi Anti Korupsi (SPAK)",
+                                    "Survei Persepsi Kualitas Pelayanan (SPKP)", "Tentang Anda (opsional)",
+                                    "Penutup"], start=1):
+        assert f'<span class="step">Bagian {number} dari 5</span> {title}</h2>' in html
+        assert f'<progress class="bar" max="5" value="{number}" aria-hidden="true"></progress>' in html
+
+
+def test_language_buttons_re_render_the_posted_answers_without_storing(client, survey, fill):
+    data = fill(suggestion="Antrean lama", sex="f", bahasa="en")
+    del data[f"q{survey.spkp.pk}_3"]
+    page = client.post(survey.url, data)
+    html = page.content.decode()
+    assert page.status_code == 200 and 'lang="en"' in html and "Send answers" in html
+    assert page.cookies["django_language"].value == "en"
+    assert f'value="{data["token"]}"' in html  # the same form: same key and opening time
+    assert f'name="q{survey.spak.pk}_1" value="3" id="id_q{survey.spak.pk}_1_2" required checked' in html
+    assert 'value="f" id="id_sex_1" checked' in html and ">Antrean lama</textarea>" in html
+    assert "needs correcting" not in html and 'class="err"' not in html
+    assert Response.objects.count() == 0
+
+
+def test_kiosk_form_always_opens_in_indonesian(client, survey):
+    client.cookies["django_language"] = "en"
+    page = client.get(survey.kiosk_url)
+    assert 'lang="id"' in page.content.decode() and page.cookies["django_language"].value == ""
+    assert client.get(survey.url).content.decode().count('lang="en"') >= 1  # other access points keep it
+
+
 # --------------------------------------------------------------------------- bad input
 def _assert_refused(page, field, message):
     html = page.content.decode()

@@ -1,5 +1,6 @@
 """Access points: unguessable tokens, enable/disable, and posters whose QR code opens the public form."""
 import io
+from urllib.parse import quote
 
 import pytest
 import zxingcpp
@@ -105,3 +106,13 @@ def test_kanwil_manages_its_units_access_points(org, login, counter):
     assert client.get(f"/staf/upt/lapas-semarang/titik-akses/{counter.pk}/poster/").status_code == 200
     client.post("/staf/upt/rutan-surakarta/titik-akses/", {"name": "Tablet", "kind": "kiosk", "kiosk": "on"})
     assert AccessPoint.objects.get(name="Tablet").unit == org.surakarta
+
+
+def test_access_point_page_links_the_form_with_copy_and_whatsapp_share(org, login, counter, settings):
+    settings.PUBLIC_BASE_URL = "https://survei.example.go.id"
+    page = login(org.officer_semarang).get(f"/staf/upt/lapas-semarang/titik-akses/{counter.pk}/").content.decode()
+    url = f"https://survei.example.go.id/s/{counter.token}/"
+    assert f'<a id="public-url" href="{url}">{url}</a>' in page
+    assert f'data-copy="{url}"' in page and "Salin alamat" in page  # shown by the script only (hidden)
+    share = "https://wa.me/?text=" + quote(f"Survei layanan Lapas Kelas I Semarang: {url}", safe="/")
+    assert f'href="{share}"' in page and "Bagikan lewat WhatsApp" in page

@@ -35,6 +35,7 @@ def page(live_server):
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True,
                                   locale="id-ID")
+        context.grant_permissions(["clipboard-read", "clipboard-write"])
         yield context.new_page()
         context.close()
         browser.close()
@@ -72,6 +73,9 @@ def test_officer_sets_targets_and_prints_a_working_poster(org, period, live_serv
     point = AccessPoint.objects.get(name="Loket kunjungan")
     form_url = f"{live_server.url}/s/{point.token}/"
     assert page.locator("#public-url").inner_text() == form_url
+    page.get_by_role("button", name="Salin alamat").click()  # shown by the script; without it, the plain link
+    page.wait_for_selector("#copy-status:has-text('Alamat disalin.')")
+    assert page.evaluate("() => navigator.clipboard.readText()") == form_url
 
     with page.expect_download() as download_info:
         page.click("#poster-png")

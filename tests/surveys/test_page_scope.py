@@ -1,8 +1,9 @@
 """Every staff page of the surveys app, opened from outside its scope: 404 for another unit or region,
 403 for a page of another role, the login page for a visitor."""
 import pytest
+from django.utils import timezone
 
-from surveys.models import ExtraItem, Period
+from surveys.models import ExtraItem, KioskDevice, Period
 from tests.factories import make_access_point
 
 pytestmark = pytest.mark.django_db
@@ -10,8 +11,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def objects(org, period):
+    kiosk = make_access_point(org.semarang, name="Tablet", kiosk=True)
     return {
         "ap": make_access_point(org.semarang, name="Loket utama"),
+        "kiosk": kiosk,
+        "device": KioskDevice.objects.create(access_point=kiosk, created_at=timezone.now(),
+                                             enrolled_at=timezone.now()),
         "service": org.semarang.services.first(),
         "item": ExtraItem.objects.create(period=period, unit=org.semarang, kind="text", prompt="U"),
         "period": period,
@@ -34,6 +39,8 @@ UNIT_PAGES = [
     ("post", "/staf/upt/lapas-semarang/titik-akses/{ap}/tautan-baru/"),
     ("get", "/staf/upt/lapas-semarang/titik-akses/{ap}/poster/"),
     ("get", "/staf/upt/lapas-semarang/titik-akses/{ap}/poster.png"),
+    ("post", "/staf/upt/lapas-semarang/titik-akses/{kiosk}/kios/kode/"),
+    ("post", "/staf/upt/lapas-semarang/titik-akses/{kiosk}/kios/{device}/cabut/"),
 ]
 KANWIL_PAGES = [
     ("get", "/staf/kanwil/jateng-pas/"),
@@ -53,7 +60,8 @@ PUSAT_PAGES = [
 
 
 def fill(url, objects):
-    return url.format(ap=objects["ap"].pk, service=objects["service"].pk, item=objects["item"].pk,
+    return url.format(ap=objects["ap"].pk, kiosk=objects["kiosk"].pk, device=objects["device"].pk,
+                      service=objects["service"].pk, item=objects["item"].pk,
                       period=objects["period"].pk)
 
 
