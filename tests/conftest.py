@@ -44,6 +44,17 @@ def _plain_http_for_live_server():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the source language: an English request leaves English active in the thread (the
+    locale middleware does not reset it), and a service called directly afterwards would speak English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings):
     """Production settings, minus what needs TLS or a collectstatic run; fast password hashing."""
     settings.SECURE_SSL_REDIRECT = False

@@ -41,7 +41,7 @@ def unit_targets(request, code):
     ]
     adjusted_parts = [t.adjusted_target for t in targets.values() if t.adjusted_target is not None]
     adjust_form = UnitTargetForm(
-        data, prefix="unit", population=None,
+        data, prefix="unit", population=sum(t.population for t in targets.values()),
         initial={"adjusted_target": sum(adjusted_parts) if adjusted_parts else None},
     ) if may_adjust else None
     if request.method == "POST":

@@ -159,3 +159,18 @@ def test_close_and_reopen_pages_read_in_english(org, login, period):
     close_period(period=period, acting_user=org.pusat)
     html = staff.get(f"/staf/periode/{period.pk}/buka-kembali/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Reopen period Triwulan IV 2026" in html and "Reason for reopening" in html
+
+
+def test_safety_net_freezes_a_reclosed_period_whose_freeze_did_not_run(org, ten_responses, settings,
+                                                                       django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        close_period(period=ten_responses, acting_user=org.pusat, now=datetime.now(UTC) - timedelta(hours=1))
+    assert freeze_closed_periods() == []
+    reopen_period(period=ten_responses, reason="kios rusak", acting_user=org.pusat)
+    settings.PERIOD_CLOSED_HOOK = ""  # as if the freeze at close had failed
+    close_period(period=ten_responses, acting_user=org.pusat)
+    assert freeze_closed_periods() == [ten_responses.pk]
+    assert freeze_closed_periods() == []
+    current = Snapshot.objects.get(period=ten_responses, unit=org.semarang, service=None, is_current=True,
+                                   version__instrument__code="SPKP")
+    assert (current.revision, current.is_final) == (2, True)

@@ -4,14 +4,24 @@ import logging
 from celery import current_app as app
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 from reporting.scheduler import Scheduler, jobs_from_schedule
 
 logger = logging.getLogger("reporting.scheduler")
 
 
+def _drop_stale_connections() -> None:
+    """A long-lived process: drop a connection the database has since closed or that outlived CONN_MAX_AGE
+    (as Django does between requests), never one inside a transaction."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()
+
+
 def run_task(name: str):
     """Runs a registered Celery task here and now (Task.apply: no broker, no worker) and returns its result."""
+    _drop_stale_connections()
     result = app.tasks[name].apply(throw=True)
     logger.info("Scheduled job %s done: %r", name, result.result)
     return result.result
