@@ -11,4 +11,5 @@ urlpatterns = [
     path("metodologi/", views.methodology, name="methodology"),
     path("", include("reporting.followups.urls")),
     path("", include("reporting.exports.urls")),
+    path("", include("reporting.api.urls")),
 ]
