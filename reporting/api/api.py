@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.http import http_date, quote_etag
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from ninja import NinjaAPI, Query, Schema
 from ninja.openapi.schema import OpenAPISchema
 from pydantic import BaseModel, Field
@@ -204,8 +204,13 @@ def _respond(request: HttpRequest, model: type[BaseModel], data: dict,
     headers = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Authorization"}
     if modified is not None:
         headers["Last-Modified"] = http_date(modified.timestamp())
-    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-        return HttpResponse(status=304, headers=headers)
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        if etag in [t.strip() for t in if_none_match.split(",")]:
+            return HttpResponse(status=304, headers=headers)
+    elif modified is not None and (since := parse_http_date_safe(request.headers.get("If-Modified-Since", ""))):
+        if int(modified.timestamp()) <= since:
+            return HttpResponse(status=304, headers=headers)
     return HttpResponse(body, content_type="application/json", headers=headers)
 
 

@@ -20,6 +20,7 @@ from reporting.api.models import ApiToken
 from reporting.api.tokens import create_token, hash_key, revoke_token
 from reporting.snapshots import recompute_period
 from responses import ratelimit
+from responses.models import Response
 from surveys.models import Period, Role
 from tests.factories import make_period
 from tests.reporting.test_public_results import published, respond  # noqa: F401 - the closed period's fixture
@@ -170,6 +171,19 @@ def test_an_unchanged_resource_answers_304_to_its_etag(org, running, client):
     again = client.get("/api/v1/figures", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304 and again.content == b"" and again["ETag"] == first["ETag"]
     assert client.get("/api/v1/figures?level=unit", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+    assert client.get("/api/v1/figures", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+    assert client.get("/api/v1/figures", HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2024 00:00:00 GMT").status_code == 200
+
+
+def test_no_answer_or_free_text_leaves_through_the_api(org, running, client):
+    version = running.instrument_versions.get()
+    respond(running, org.semarang, version, [5, 5])
+    Response.objects.filter(period=running).update(suggestion="Petugas loket 3 kasar sekali")
+    recompute_period(running.pk)
+    token = token_for(org, Role.PUSAT)
+    bodies = [client.get(path, **bearer(token)).content.decode() for path in (
+        "/api/v1/figures/running", "/api/v1/figures", "/api/v1/upt", "/api/v1/kanwil", "/api/v1/periods")]
+    assert not any("kasar" in body or "suggestion" in body or "score_1" in body for body in bodies)
 
 
 def test_requests_are_limited_per_address_and_per_token(org, running, client, settings):
@@ -247,6 +261,12 @@ def test_the_table_schema_describes_every_csv_column(org, published, client):  #
     package = client.get("/hasil/data/datapackage.json").json()
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
     assert package["resources"][0]["path"] == f"/hasil/data/{published.pk}.csv"
+
+
+def test_the_open_data_section_reads_in_english(org, published, client):  # noqa: F811
+    html = client.get("/hasil/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Open data" in html and "Table schema (columns)" in html
+    assert f'href="/hasil/data/{published.pk}.json"' in html
 
 
 def test_an_open_period_has_no_download(org, running, client):
