@@ -289,6 +289,9 @@ def test_pusat_issues_a_token_shown_once_and_revokes_it(org, client, login):
     assert client.post(f"/staf/api/token/{token.pk}/cabut/").status_code == 302
     assert ApiToken.objects.get().revoked_at is not None
     assert client.get("/api/v1/kanwil", **bearer(secret)).status_code == 401
+    entries = LogEntry.objects.get_for_object(token).order_by("timestamp")
+    assert [e.actor for e in entries] == [org.pusat, org.pusat] and "revoked_at" in entries.last().changes_dict
+    assert "dicabut" in client.get("/staf/api/token/").content.decode()
 
 
 def test_a_kanwil_token_needs_its_kanwil(org, client, login):
