@@ -246,6 +246,36 @@ def platform_results() -> dict:
     return out
 
 
+# --------------------------------------------------------------------------- open-data API
+def time_national_api(period) -> dict[str, list[float]]:
+    """Closes the period and freezes its final figures, times the API's national figures and the full list
+    (every scope of the period), then reopens the period and drops the final rows (BENCH_REUSE keeps working)."""
+    from django.test import Client
+
+    from reporting.models import Snapshot
+    from reporting.snapshots import freeze_final_snapshots
+    from surveys.models import Period
+
+    Period.objects.filter(pk=period.pk).update(status=Period.Status.CLOSED)
+    freeze_final_snapshots(period.pk)
+    client = Client()
+    timings: dict[str, list[float]] = {}
+    try:
+        for label, url in (("nation", f"/api/v1/figures?period={period.pk}&level=nation"),
+                           ("all scopes", f"/api/v1/figures?period={period.pk}&page_size=500")):
+            runs = []
+            for _ in range(6):
+                started = time.perf_counter()
+                response = client.get(url)
+                runs.append(time.perf_counter() - started)
+                assert response.status_code == 200 and response.json()["count"], response.content[:200]
+            timings[label] = runs[1:]
+    finally:
+        Snapshot.objects.filter(period=period, is_final=True).delete()
+        Period.objects.filter(pk=period.pk).update(status=Period.Status.OPEN)
+    return timings
+
+
 # --------------------------------------------------------------------------- dashboard
 def time_kanwil_dashboard(user, kanwil_code: str) -> list[float]:
     from django.test import Client, override_settings
@@ -309,6 +339,7 @@ def main() -> int:
     mismatches = [k for k in reference if reference[k] != platform[k]]
     assert not mismatches, [(k, reference[k], platform[k]) for k in mismatches[:3]]
     dashboard = time_kanwil_dashboard(user, units[0].kanwil.code)
+    api = time_national_api(period)
 
     ratio = pandas_seconds / worker["first"]
     print(f"  indices identical: {len(reference)} scopes (60 UPT + {N_KANWIL} Kanwil + nation, x 2 instruments)")
@@ -318,12 +349,17 @@ def main() -> int:
     print(f"  ratio pandas / platform:               {ratio:.1f}x")
     print(f"  Kanwil dashboard server time:          median {statistics.median(dashboard) * 1000:.0f} ms, "
           f"max {max(dashboard) * 1000:.0f} ms ({len(dashboard)} requests)")
+    for label, runs in api.items():
+        name = f"API /api/v1/figures ({label}):"
+        print(f"  {name:<38} median {statistics.median(runs) * 1000:.0f} ms, "
+              f"max {max(runs) * 1000:.0f} ms ({len(runs)} requests)")
     print(f"  worker peak memory (VmHWM):            {worker['peak_mb']:.0f} MB")
     checks = {
         "recompute <= 2 s": worker["first"] <= 2.0,
         ">= 10x faster than pandas": ratio >= 10,
         "Kanwil dashboard < 300 ms": statistics.median(dashboard) < 0.3,
         "worker peak < 300 MB": worker["peak_mb"] < 300,
+        "national API < 100 ms": statistics.median(api["nation"]) < 0.1,
     }
     for name, ok in checks.items():
         print(f"  [{'ok' if ok else 'MISSED'}] {name}")

@@ -171,4 +171,5 @@ class ExportJob(models.Model):
                 ),
             )
         ]
+from .api.models import ApiToken  # noqa: E402,F401
 from .followups.models import ActionPlan, Evidence, FollowUpTarget, PlanComment  # noqa: E402,F401

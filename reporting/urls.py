@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("reporting.followups.urls")),
     path("", include("reporting.exports.urls")),
     path("", include("reporting.reports.urls")),
+    path("", include("reporting.api.urls")),
 ]

@@ -110,3 +110,17 @@ def allow_submission(*, access_point_id: int, device_hash: str) -> bool:
                          "(access point %s)", RETRY_SECONDS, access_point_id)
         return True
     return allowed
+
+
+def allow_hit(limit: Limit, *identifiers: str) -> bool:
+    """Counts one hit of `limit` under `identifiers` in the configured storage; False when over. An unreachable
+    storage allows the hit (logged), as for submissions."""
+    global _unreachable_until
+    if _unreachable_until > time.monotonic():
+        return True
+    try:
+        return _limiter().hit(limit.item(), *identifiers)
+    except Exception:
+        _unreachable_until = time.monotonic() + RETRY_SECONDS
+        logger.exception("Rate-limit storage unavailable; requests allowed without limits for %d s", RETRY_SECONDS)
+        return True

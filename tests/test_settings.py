@@ -38,6 +38,8 @@ def start_with(**env):
         ("FORM_TOKEN_MAX_AGE", "2h", "FORM_TOKEN_MAX_AGE='2h' is not a whole number"),
         ("RECOMPUTE_DEBOUNCE_SECONDS", "0", "RECOMPUTE_DEBOUNCE_SECONDS='0' must be at least 1"),
         ("AXES_COOLOFF_HOURS", "quarter", "AXES_COOLOFF_HOURS='quarter' is not a number"),
+        ("API_RATE_LIMIT_TOKEN", "600 per minute", "API_RATE_LIMIT_TOKEN='600 per minute': use COUNT/SECONDS"),
+        ("API_RATE_LIMIT_ADDRESS", "0/60", "API_RATE_LIMIT_ADDRESS='0/60': use COUNT/SECONDS"),
     ],
 )
 def test_malformed_setting_fails_at_start(name, value, message):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reporting.api.downloads import download_periods
 from reporting.free_text import readable_texts
 from reporting.publication import Thresholds
 from surveys.access import is_role, staff_required, unit_in_scope
@@ -299,7 +300,7 @@ def guide(request):
 
 # --------------------------------------------------------------------------- public
 def _public_context(**context) -> dict:
-    return {"thresholds": Thresholds.from_settings(), **context}
+    return {"thresholds": Thresholds.from_settings(), "data_periods": download_periods(), **context}
 
 
 def public_index(request):
