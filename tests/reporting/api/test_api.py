@@ -1,8 +1,8 @@
 """The open-data API (/api/v1/) and downloads: the public rule, token scope, caching, the OpenAPI contract.
 
 Figures are test_public_results' hand-worked example (a closed 1–6 SPKP period): Lapas Semarang 12 counted
-(NRR 4.50, IK 77.50, B, target 160 → participation 7.50 %), Rutan Surakarta 4 counted (NRR 2.00, IK 40.00:
-suppressed), Kanwil Jateng pooled NRR 3.88, IK 68.13 with the mean of published UPTs 4.50 / 77.50, target 320.
+(NRR 4.50, IK 77.50, B, target 132 (Krejcie–Morgan of the unit population 200) → participation 9.09 %), Rutan Surakarta 4 counted (NRR 2.00, IK 40.00:
+suppressed), Kanwil Jateng pooled NRR 3.88, IK 68.13 with the mean of published UPTs 4.50 / 77.50, target 264.
 A later open period has 12 responses at Lapas Semarang (5 and 5 → NRR 5.00) and 11 at Lapas Yogyakarta (DIY;
 3 and 3 → NRR 3.00): running figures, for tokens only.
 """
@@ -76,7 +76,7 @@ def test_anonymous_clients_read_final_figures_with_the_public_rule(org, running,
     assert (semarang["state"], semarang["nrr"], semarang["ik"], semarang["category"]) == (
         "small_sample", "4.50", "77.50", "B")
     assert (semarang["n_counted"], semarang["n_flagged"], semarang["n_rejected"]) == (12, 1, 1)
-    assert (semarang["target"], semarang["below_target"], semarang["participation_percent"]) == (160, True, "7.50")
+    assert (semarang["target"], semarang["below_target"], semarang["participation_percent"]) == (132, True, "9.09")
     assert [i["nrr"] for i in semarang["indicators"]] == ["5.00", "4.00"]
     assert (semarang["version"], semarang["scale_min"], semarang["scale_max"]) == (2, 1, 6)
     assert semarang["margin_of_error"] is None or isinstance(semarang["margin_of_error"], str)
@@ -85,7 +85,7 @@ def test_anonymous_clients_read_final_figures_with_the_public_rule(org, running,
     assert surakarta["nrr"] is surakarta["ik"] is surakarta["category"] is surakarta["margin_of_error"] is None
     assert all(i["nrr"] is None for i in surakarta["indicators"])
     jateng = figures[("kanwil", "jateng-pas")]
-    assert (jateng["nrr"], jateng["ik"], jateng["category"], jateng["target"]) == ("3.88", "68.13", "C", 320)
+    assert (jateng["nrr"], jateng["ik"], jateng["category"], jateng["target"]) == ("3.88", "68.13", "C", 264)
     assert (jateng["unit_average_nrr"], jateng["unit_average_ik"], jateng["unit_average_units"]) == (
         "4.50", "77.50", 1)
 
