@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reporting.models import ExportJob, Level
+from responses.disclosure import sees_rows
 from surveys.models import Kanwil, Period, Unit, sees_everything
 
 
@@ -30,11 +31,26 @@ class ExportRequestForm(forms.Form):
     include_raw = forms.BooleanField(
         label=_("Sertakan lembar data mentah anonim (untuk rekap)"), required=False
     )
+    include_text = forms.BooleanField(
+        label=_("Sertakan teks bebas responden (saran, jawaban teks) di data mentah: tercatat di jejak audit"),
+        required=False,
+    )
+    text_reason = forms.CharField(label=_("Alasan menyertakan teks bebas"), max_length=300, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["scope"].choices = scope_choices(user)
+        if not sees_rows(user):  # UPT officers: aggregates only (responses.disclosure)
+            self.fields["kind"].choices = [(ExportJob.Kind.RECAP.value, ExportJob.Kind.RECAP.label)]
+            for name in ("include_raw", "include_text", "text_reason"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("include_text") and not (data.get("text_reason") or "").strip():
+            self.add_error("text_reason", _("Tuliskan alasan menyertakan teks bebas responden."))
+        return data
 
     def clean_scope(self) -> tuple[str, Kanwil | None, Unit | None]:
         value = self.cleaned_data["scope"]

@@ -4,6 +4,7 @@ Embedded defaults let `make run` work on a bare machine (SQLite, tasks in-proces
 the start with ImproperlyConfigured naming the variable, never a silent fallback.
 """
 from .base import *  # noqa: F403
+from .disclosure import *  # noqa: F403
 from .form import *  # noqa: F403
 from .jobs import *  # noqa: F403
 from .reporting import *  # noqa: F403
