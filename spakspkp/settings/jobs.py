@@ -42,4 +42,5 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_float("RECOMPUTE_OPEN_PERIODS_SECONDS", 15 * 60, minimum=10),
     },
     "reporting-freeze-closed-periods": {"task": "reporting.freeze_closed_periods", "schedule": 30 * 60.0},
+    "responses-apply-retention": {"task": "responses.tasks.apply_retention", "schedule": 24 * 3600.0},
 }
