@@ -254,9 +254,10 @@ def flag_counts(unit: Unit, period: Period) -> dict:
     }
 
 
-def suggestions(unit: Unit, period: Period, *, q: str = ""):
-    """Respondents' suggestions (saran), newest first, optionally containing q (read through free_text)."""
-    return text_answers([unit], period, q=q)
+def suggestions(unit: Unit, period: Period, *, q: str = "", batched: bool = False):
+    """Respondents' suggestions (saran), newest first, optionally containing q (read through free_text);
+    `batched`: only those released to the unit (responses.disclosure.released)."""
+    return text_answers([unit], period, q=q, batched=batched)
 
 
 # --------------------------------------------------------------------------- Kanwil and national pages
