@@ -23,6 +23,15 @@ def restrict_participation(participation: dict) -> dict:
             "today": cell(participation["today"])}
 
 
+def restrict_figures(figures: list) -> list:
+    """An index from fewer than k counted responses is not shown (nor its indicators): `figure.suppressed`."""
+    for figure in figures:
+        snapshot = figure.snapshot
+        if snapshot is not None and is_small(snapshot.n_counted):
+            figure.suppressed, figure.indicators = cell(snapshot.n_counted), []
+    return figures
+
+
 def restrict_access_points(access_points: list) -> list:
     for point in access_points:
         point.n = cell(point.n)

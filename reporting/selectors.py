@@ -89,6 +89,7 @@ class IndexFigure:
     category_label: str = ""
     category_label_unflagged: str = ""
     indicators: list[IndicatorRow] = field(default_factory=list)
+    suppressed: object = None  # responses.disclosure.Suppressed for a UPT reader of a small unit (restricted.py)
 
     @property
     def chart_id(self) -> str:

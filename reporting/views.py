@@ -16,7 +16,7 @@ from .extra_items import unit_extra_results
 from .free_text import text_answers
 from .models import Level
 from .publication import Thresholds
-from .restricted import restrict_access_points, restrict_extra, restrict_flags, restrict_participation
+from .restricted import restrict_access_points, restrict_extra, restrict_figures, restrict_flags, restrict_participation
 
 SUGGESTIONS_PER_PAGE = 20
 
@@ -60,6 +60,7 @@ def dashboard_unit(request, code):
     flags = selectors.flag_counts(unit, period)
     if restricted:
         participation, extra = restrict_participation(participation), restrict_extra(extra)
+        figures = restrict_figures(figures)
         access_points, flags = restrict_access_points(access_points), restrict_flags(flags)
     context.update(
         restricted=restricted,

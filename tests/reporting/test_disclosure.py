@@ -84,10 +84,14 @@ def test_officer_page_has_no_cell_below_k_and_no_time_finer_than_the_day(org, pe
     points = officer[officer.index('id="ap-title"'):officer.index("</table>", officer.index('id="ap-title"'))]
     assert "&lt; 5" in points and "10:19" not in points and "6 Okt" in points
     assert "10:17" not in officer and "10:19" not in officer
+    # The unit's indices from 3 counted responses are not shown either (nor the indicator table).
+    assert officer.count('data-figure="suppressed"') == 2 and 'data-figure="IPKP"' not in officer
+    assert "NRR per indikator" not in officer
     # The same page read by the Kanwil keeps every figure.
     kanwil = unit_page(login(org.kanwil_jateng), org.semarang)
     kanwil_table = kanwil[kanwil.index('id="svc-title"'):kanwil.index('id="day-title"')]
     assert "&lt; 5" not in kanwil_table and ">3<" in kanwil_table
+    assert 'data-figure="IPKP">3,00<' in kanwil and 'data-figure="suppressed"' not in kanwil
 
 
 def test_steered_answers_reach_the_unit_only_as_a_period_count(org, period, login, settings):
