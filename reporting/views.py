@@ -74,7 +74,7 @@ def dashboard_unit(request, code):
         q=q,
         extra=extra,
         text_item=text_item,
-        trend=selectors.trend(level=Level.UNIT, unit=unit, until=period),
+        trend=selectors.trend(level=Level.UNIT, unit=unit, until=period, min_n=min_cell() if restricted else 0),
         page_query=urlencode({"periode": period.pk, "q": q, "teks": text_item.pk if text_item else ""}),
     )
     return render(request, "reporting/dashboard_unit.html", context)

@@ -130,3 +130,19 @@ def test_follow_up_suggestion_list_is_batched_for_the_officer_without_service(or
     assert "Lama 3" in officer and "Baru saja ditulis" not in officer and ">Layanan<" not in officer
     kanwil = login(org.kanwil_jateng).get(url).content.decode()
     assert "Baru saja ditulis" in kanwil and ">Layanan<" in kanwil
+
+
+def test_unit_flag_page_and_trend_follow_the_policy_for_officers(org, period, login):
+    for n in range(3):
+        response = make_response(period=period, unit=org.semarang, scores=SCORES, flagged=True,
+                                 created_at=datetime(2026, 10, 7 + n, 9, 0, tzinfo=JAKARTA))
+        Flag.objects.create(response=response, rule=Flag.Rule.STEERED)
+    recompute_period(period.pk)
+    url = reverse("unit_flags", kwargs={"code": org.semarang.code}) + f"?periode={period.pk}"
+    officer = login(org.officer_semarang).get(url).content.decode()
+    assert re.search(r"Diarahkan/diawasi petugas</td><td[^>]*>&lt; 5<", officer)
+    kanwil = login(org.kanwil_jateng).get(url).content.decode()
+    assert re.search(r"Diarahkan/diawasi petugas</td><td[^>]*>3<", kanwil)
+    trend = unit_page(login(org.officer_semarang), org.semarang)
+    trend = trend[trend.index('id="trend-title"'):] if 'id="trend-title"' in trend else ""
+    assert "3,00" not in trend
