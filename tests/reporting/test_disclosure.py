@@ -21,6 +21,15 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 SCORES = {"SPKP": [3] * 8, "SPAK": [3] * 5}
 
 
+def released_batch_and_one_fresh(org, period, fresh: str) -> None:
+    """Five suggestions "Lama 0".."Lama 4" written three days ago (one released batch) and one written now."""
+    old = timezone.now() - timedelta(days=3)
+    for n in range(5):
+        make_response(period=period, unit=org.semarang, scores=SCORES, suggestion=f"Lama {n}",
+                      created_at=old + timedelta(minutes=n))
+    make_response(period=period, unit=org.semarang, scores=SCORES, suggestion=fresh)
+
+
 def unit_page(client, unit, **query):
     url = reverse("dashboard_unit", kwargs={"code": unit.code})
     return client.get(url, query).content.decode()
@@ -52,11 +61,7 @@ def test_suggestions_reach_the_unit_only_after_the_delay_and_in_batches_of_k(org
 
 
 def test_officer_page_shows_no_fresh_suggestion_and_dates_released_ones_without_service(org, period, login):
-    old = timezone.now() - timedelta(days=3)
-    for n in range(5):
-        make_response(period=period, unit=org.semarang, scores=SCORES, suggestion=f"Lama {n}",
-                      created_at=old + timedelta(minutes=n))
-    make_response(period=period, unit=org.semarang, scores=SCORES, suggestion="Baru saja: petugas loket 2")
+    released_batch_and_one_fresh(org, period, "Baru saja: petugas loket 2")
     officer = unit_page(login(org.officer_semarang), org.semarang)
     assert "Lama 0" in officer and "Lama 4" in officer and "petugas loket 2" not in officer
     assert 'data-disclosure="batches"' in officer
@@ -120,11 +125,7 @@ def test_short_text_answers_are_batched_like_suggestions(org, period, login):
 
 
 def test_follow_up_suggestion_list_is_batched_for_the_officer_without_service(org, period, login):
-    old = timezone.now() - timedelta(days=3)
-    for n in range(5):
-        make_response(period=period, unit=org.semarang, scores=SCORES, suggestion=f"Lama {n}",
-                      created_at=old + timedelta(minutes=n))
-    make_response(period=period, unit=org.semarang, scores=SCORES, suggestion="Baru saja ditulis")
+    released_batch_and_one_fresh(org, period, "Baru saja ditulis")
     url = f"/staf/upt/lapas-semarang/tindak-lanjut/{period.pk}/saran/"
     officer = login(org.officer_semarang).get(url).content.decode()
     assert "Lama 3" in officer and "Baru saja ditulis" not in officer and ">Layanan<" not in officer
