@@ -1,8 +1,10 @@
 """Retention: once a period has been closed for RETENTION_CLOSED_DAYS, its respondents' free text (suggestions,
-short-text extra answers) is deleted and each response's time is coarsened to the (local) day. Aggregates and
-snapshots stay. Run daily by the beat (responses.tasks.apply_retention); audited as the system actor."""
+short-text extra answers) is deleted and each response's time is coarsened to the (local) day, and so are its
+flags' times and the times in their evidence. Aggregates and snapshots stay. Run daily by the beat
+(responses.tasks.apply_retention); audited as the system actor."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -12,7 +14,9 @@ from django.utils import timezone
 from surveys.audit import record_retention
 from surveys.models import ExtraItem, Period
 
-from .models import Response
+from .models import Flag, Response
+
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
 def due_periods(*, now: datetime):
@@ -29,8 +33,35 @@ def _midnight(moment: datetime) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def _coarsen_json(value):
+    """Flag evidence with every ISO time in it (a burst's first/last, other responses' times) cut to the date."""
+    if isinstance(value, dict):
+        return {key: _coarsen_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_coarsen_json(item) for item in value]
+    if isinstance(value, str) and _ISO_TIME.match(value):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return (timezone.localtime(moment) if timezone.is_aware(moment) else moment).date().isoformat()
+    return value
+
+
+def _coarsen_flags(period: Period) -> int:
+    changed = []
+    for flag in Flag.objects.filter(response__period=period).only("pk", "created_at", "evidence"):
+        day, evidence = _midnight(flag.created_at), _coarsen_json(flag.evidence)
+        if flag.created_at != day or evidence != flag.evidence:
+            flag.created_at, flag.evidence = day, evidence
+            changed.append(flag)
+    Flag.objects.bulk_update(changed, ["created_at", "evidence"], batch_size=2000)
+    return len(changed)
+
+
 def apply_to_period(period: Period, *, now: datetime) -> int:
-    """Clears and coarsens one period's responses; returns how many changed (0 on a second run)."""
+    """Clears and coarsens one period's responses (and their flags' times and evidence); returns how many
+    responses changed (0 on a second run)."""
     text_keys = {str(pk) for pk in ExtraItem.objects.filter(period=period, kind=ExtraItem.Kind.TEXT)
                  .values_list("pk", flat=True)}
     changed = []
@@ -43,7 +74,8 @@ def apply_to_period(period: Period, *, now: datetime) -> int:
             changed.append(response)
     with transaction.atomic():
         Response.objects.bulk_update(changed, ["suggestion", "extra_answers", "created_at"], batch_size=2000)
-        if changed:
+        flags = _coarsen_flags(period)
+        if changed or flags:
             record_retention(obj=period, changed=len(changed), at=now)
     return len(changed)
 

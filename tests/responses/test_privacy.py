@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from responses import devices, retention
-from responses.models import Response
+from responses.models import Flag, Response
 from surveys.audit import SYSTEM_USERNAME
 from surveys.models import ExtraItem, Period
 from tests.factories import make_access_point, make_period
@@ -79,6 +79,8 @@ def test_retention_deletes_free_text_and_coarsens_times_of_old_closed_periods_on
     kept = {str(choice.pk): "ya"}
     a = make(old, datetime(2024, 2, 3, 14, 27, 9, tzinfo=JAKARTA), suggestion="Pak Budi di loket 2 kasar",
              extra_answers={str(text.pk): "Nama saya Siti", **kept})
+    Flag.objects.create(response=a, rule=Flag.Rule.REPEAT_DEVICE, created_at=a.created_at,
+                        evidence={"other_responses": [{"id": 1, "at": "2024-02-03T14:02:00+07:00"}], "count": 1})
     b = make(recent, datetime(2026, 10, 5, 9, 1, tzinfo=JAKARTA), suggestion="Baik")
 
     before = datetime(2026, 3, 31, 9, 0, tzinfo=JAKARTA)  # 729 days after closing: not yet
@@ -89,6 +91,9 @@ def test_retention_deletes_free_text_and_coarsens_times_of_old_closed_periods_on
     b.refresh_from_db()
     assert a.suggestion == "" and a.extra_answers == kept
     assert timezone.localtime(a.created_at).replace(tzinfo=None) == datetime(2024, 2, 3, 0, 0)
+    flag = Flag.objects.get()
+    assert flag.evidence == {"other_responses": [{"id": 1, "at": "2024-02-03"}], "count": 1}
+    assert timezone.localtime(flag.created_at).replace(tzinfo=None) == datetime(2024, 2, 3, 0, 0)
     assert b.suggestion == "Baik" and b.created_at == datetime(2026, 10, 5, 9, 1, tzinfo=JAKARTA)
     entry = LogEntry.objects.get(additional_data__event="retention")
     assert entry.actor.username == SYSTEM_USERNAME and entry.object_pk == str(old.pk)
