@@ -15,6 +15,7 @@ from django.utils import timezone
 from responses import devices, retention
 from responses.models import Flag, Response
 from surveys.audit import SYSTEM_USERNAME
+from surveys.audit.display import describe
 from surveys.models import ExtraItem, Period
 from tests.factories import make_access_point, make_period
 
@@ -98,6 +99,7 @@ def test_retention_deletes_free_text_and_coarsens_times_of_old_closed_periods_on
     entry = LogEntry.objects.get(additional_data__event="retention")
     assert entry.actor.username == SYSTEM_USERNAME and entry.object_pk == str(old.pk)
     assert entry.additional_data["responses"] == 1
+    assert describe(entry)["action"] == "Retensi: teks bebas dihapus, waktu dibulatkan"
     assert retention.apply_retention(now=now) == {old.pk: 0}  # idempotent, and audited only when it changed
     assert LogEntry.objects.filter(additional_data__event="retention").count() == 1
 

@@ -16,6 +16,7 @@ from reporting.exports.raw import build_raw_workbook
 from reporting.exports.rows import Scope
 from reporting.models import ExportJob
 from responses.models import Response
+from surveys.audit.display import describe
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +134,9 @@ def test_kanwil_raw_export_has_hour_times_and_no_text_unless_asked_with_an_audit
     assert job.include_text
     entry = LogEntry.objects.get(additional_data__event="free_text_export")
     assert entry.actor == org.kanwil_jateng and entry.additional_data["reason"] == "Telaah keluhan layanan"
+    shown = describe(entry)
+    assert shown["action"] == "Ekspor teks bebas responden"
+    assert any(label == "Alasan" and new == "Telaah keluhan layanan" for label, _old, new in shown["changes"])
     body = b"".join(client.get(f"/staf/ekspor/{job.pk}/unduh/").streaming_content).decode("utf-8-sig")
     assert "Ruang tunggu nyaman" in body and "Alasan: Telaah keluhan layanan" in body
 
