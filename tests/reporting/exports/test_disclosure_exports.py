@@ -4,7 +4,8 @@ evaluable by a spreadsheet, in CSV or in Excel."""
 import csv
 import re
 from datetime import datetime
-from io import BytesIO
+from io import BytesIO, StringIO
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -150,3 +151,17 @@ def test_pusat_raw_workbook_has_a_cover_with_the_rules_and_hour_times(dataset, o
     assert "waktu dibulatkan ke jam" in cover and "tidak disertakan" in cover
     times = [row[0] for row in wb["Data mentah"].iter_rows(min_row=2, values_only=True)]
     assert times and all(t.minute == 0 and t.second == 0 for t in times)
+
+
+def test_shell_raw_export_includes_free_text_only_with_an_audited_reason(dataset, org, tmp_path):
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("build_recap", "--kanwil", "jateng-pas", "--kind", "raw_csv", "--output", str(tmp_path), stdout=out)
+    assert "Ruang tunggu" not in Path(out.getvalue().strip()).read_text(encoding="utf-8-sig")
+    out = StringIO()
+    call_command("build_recap", "--kanwil", "jateng-pas", "--kind", "raw_csv", "--output", str(tmp_path),
+                 "--include-text", "Audit internal", stdout=out)
+    assert "Ruang tunggu nyaman" in Path(out.getvalue().strip()).read_text(encoding="utf-8-sig")
+    entry = LogEntry.objects.get(additional_data__event="free_text_export")
+    assert entry.actor.username == "sistem" and entry.additional_data["reason"] == "Audit internal"
