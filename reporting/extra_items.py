@@ -69,7 +69,7 @@ class ChoiceResult:
     @property
     def chart(self) -> dict:
         return {"type": "bar", "horizontal": True, "labels": [o.label for o in self.options],
-                "values": [o.n for o in self.options]}
+                "values": [o.n if isinstance(o.n, int) else None for o in self.options]}  # None: "< k"
 
 
 def choice_result(item: ExtraItem, counts: Counter) -> ChoiceResult:

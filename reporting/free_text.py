@@ -7,9 +7,11 @@ is applied in that one place and nowhere else.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from django.db.models import F, Func, QuerySet, TextField
 
+from responses.disclosure import released
 from responses.models import Response
 from surveys.models import ExtraItem, Period
 
@@ -41,9 +43,13 @@ def readable_texts(responses: QuerySet[Response]) -> QuerySet[Response]:
     return responses
 
 
-def text_answers(units, period: Period, *, item: ExtraItem | None = None, q: str = "") -> QuerySet[Response]:
+def text_answers(units, period: Period, *, item: ExtraItem | None = None, q: str = "", batched: bool = False,
+                 now: datetime | None = None) -> QuerySet[Response]:
     """Responses of `units` in `period` carrying free text, newest first, each annotated with `text`: the
-    suggestion, or with `item` the answer to that short-text item; only those containing `q` when given."""
+    suggestion, or with `item` the answer to that short-text item; only those containing `q` when given.
+
+    `batched` (a UPT officer reading their unit): only the texts released by responses.disclosure.released
+    at `now` (the delay passed, in batches of at least k), searched within those."""
     responses = readable_texts(Response.objects.filter(period=period, unit__in=units))
     if item is None:
         responses = responses.exclude(suggestion="").annotate(text=F("suggestion"))
@@ -51,6 +57,8 @@ def text_answers(units, period: Period, *, item: ExtraItem | None = None, q: str
         key = str(item.pk)
         responses = responses.filter(extra_answers__has_key=key).annotate(text=AnswerText(key))
         responses = responses.exclude(text="")
+    if batched:
+        responses = released(responses, now=now)
     if q:
         responses = responses.filter(text__icontains=q)
     return responses.select_related("service").order_by("-created_at", "-pk")

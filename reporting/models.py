@@ -148,6 +148,9 @@ class ExportJob(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.RECAP)
     include_raw = models.BooleanField(default=False)
     options = models.JSONField(default=dict, blank=True)  # the report's signatory (name, NIP, place, title)
+    # Free text in a raw export (Kanwil/Pusat only): asked for with a reason, recorded in the audit trail.
+    include_text = models.BooleanField(default=False)
+    text_reason = models.CharField(max_length=300, blank=True)
     language = models.CharField(max_length=8, default="id")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)

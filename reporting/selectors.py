@@ -89,6 +89,7 @@ class IndexFigure:
     category_label: str = ""
     category_label_unflagged: str = ""
     indicators: list[IndicatorRow] = field(default_factory=list)
+    suppressed: object = None  # responses.disclosure.Suppressed for a UPT reader of a small unit (restricted.py)
 
     @property
     def chart_id(self) -> str:
@@ -127,8 +128,10 @@ def index_figures(period: Period, snapshots, *, below_target: bool = False) -> l
     return figures
 
 
-def trend(*, level: str, kanwil: Kanwil | None = None, unit: Unit | None = None, until: Period) -> dict:
-    """Index per instrument over the last periods up to `until`, as table rows and chart data."""
+def trend(*, level: str, kanwil: Kanwil | None = None, unit: Unit | None = None, until: Period,
+          min_n: int = 0) -> dict:
+    """Index per instrument over the last periods up to `until`, as table rows and chart data; an index from
+    fewer than `min_n` counted responses is left out (a UPT reader, responses.disclosure)."""
     recent = list(Period.objects.filter(starts_on__lte=until.starts_on).order_by("-starts_on")[:TREND_PERIODS])
     recent.reverse()
     snaps = Snapshot.objects.current().filter(period__in=recent, level=level, kanwil=kanwil, unit=unit, service=None)
@@ -137,7 +140,8 @@ def trend(*, level: str, kanwil: Kanwil | None = None, unit: Unit | None = None,
     for s in snaps.select_related("version__instrument").order_by("version__instrument__position"):
         code = s.version.instrument.index_code
         instruments.setdefault(code, code)
-        values.setdefault((s.period_id, code), s.nrr)
+        if s.n_counted >= min_n:
+            values.setdefault((s.period_id, code), s.nrr)
     rows = [{"period": p, "values": [values.get((p.pk, code)) for code in instruments]} for p in recent]
     return {
         "instruments": list(instruments),
@@ -265,9 +269,10 @@ def mode_shares(unit: Unit, period: Period) -> dict:
     return {"rows": rows, "total": total, "ticket_percent": percent(counts.get(Channel.TICKET, 0), total)}
 
 
-def suggestions(unit: Unit, period: Period, *, q: str = ""):
-    """Respondents' suggestions (saran), newest first, optionally containing q (read through free_text)."""
-    return text_answers([unit], period, q=q)
+def suggestions(unit: Unit, period: Period, *, q: str = "", batched: bool = False):
+    """Respondents' suggestions (saran), newest first, optionally containing q (read through free_text);
+    `batched`: only those released to the unit (responses.disclosure.released)."""
+    return text_answers([unit], period, q=q, batched=batched)
 
 
 # --------------------------------------------------------------------------- Kanwil and national pages

@@ -1,11 +1,13 @@
 """Participation and results dashboards (UPT, Kanwil, Pusat) and the public methodology page."""
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from responses.disclosure import min_cell, sees_rows
 from surveys.access import kanwil_in_scope, selected_period, staff_required, unit_in_scope
 from surveys.models import Kanwil, Role, Unit, membership_of, sees_everything
 
@@ -14,6 +16,14 @@ from .extra_items import unit_extra_results
 from .free_text import text_answers
 from .models import Level
 from .publication import Thresholds
+from .restricted import (
+    restrict_access_points,
+    restrict_extra,
+    restrict_figures,
+    restrict_flags,
+    restrict_modes,
+    restrict_participation,
+)
 
 SUGGESTIONS_PER_PAGE = 20
 
@@ -36,7 +46,10 @@ def _period_context(request):
 
 @staff_required
 def dashboard_unit(request, code):
+    """A UPT's page. Read by its own officers under the disclosure policy (responses.disclosure): small cells
+    "< k", free text in delayed batches with the date only, flags as period counts."""
     unit = unit_in_scope(request.user, code)
+    restricted = not sees_rows(request.user)
     period, context = _period_context(request)
     context["unit"] = unit
     if period is None:
@@ -47,19 +60,31 @@ def dashboard_unit(request, code):
     q = request.GET.get("q", "").strip()[:100]
     # Which free text to list: the suggestions, or the answers to one of the unit's short-text items.
     text_item = next((i for i in extra.texts if request.GET.get("teks") == str(i.pk)), None)
-    texts = text_answers([unit], period, item=text_item, q=q)
+    texts = text_answers([unit], period, item=text_item, q=q, batched=restricted)
     page = Paginator(texts, SUGGESTIONS_PER_PAGE).get_page(request.GET.get("hal"))
+    figures = selectors.index_figures(period, snapshots, below_target=participation["below_target"])
+    access_points = selectors.access_points_ranked(unit, period)
+    flags = selectors.flag_counts(unit, period)
+    modes = selectors.mode_shares(unit, period)
+    if restricted:
+        modes = restrict_modes(modes)
+        participation, extra = restrict_participation(participation), restrict_extra(extra)
+        figures = restrict_figures(figures)
+        access_points, flags = restrict_access_points(access_points), restrict_flags(flags)
     context.update(
+        restricted=restricted,
+        disclosure_k=min_cell(),
+        disclosure_delay=settings.DISCLOSURE_TEXT_DELAY_HOURS,
         participation=participation,
-        figures=selectors.index_figures(period, snapshots, below_target=participation["below_target"]),
-        access_points=selectors.access_points_ranked(unit, period),
-        flags=selectors.flag_counts(unit, period),
-        modes=selectors.mode_shares(unit, period),
+        figures=figures,
+        access_points=access_points,
+        flags=flags,
+        modes=modes,
         suggestions=page,
         q=q,
         extra=extra,
         text_item=text_item,
-        trend=selectors.trend(level=Level.UNIT, unit=unit, until=period),
+        trend=selectors.trend(level=Level.UNIT, unit=unit, until=period, min_n=min_cell() if restricted else 0),
         page_query=urlencode({"periode": period.pk, "q": q, "teks": text_item.pk if text_item else ""}),
     )
     return render(request, "reporting/dashboard_unit.html", context)

@@ -7,8 +7,10 @@ be linked to another period's. The raw user agent is read only to pick a coarse 
 import hashlib
 import re
 import secrets
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from .models import DeviceClass
@@ -51,8 +53,21 @@ def device_class(user_agent: str) -> str:
     return DeviceClass.UNKNOWN
 
 
-def set_device_cookie(response, device_id: str, *, secure: bool) -> None:
-    response.set_cookie(
-        COOKIE_NAME, device_id, max_age=settings.FORM_DEVICE_COOKIE_AGE, httponly=True, samesite="Lax",
-        secure=secure,
-    )
+def cookie_age(*, ends_on: date | None, now: datetime | None = None) -> int:
+    """Seconds the device cookie lives: FORM_DEVICE_COOKIE_AGE, and never past the end (local midnight after
+    the closing date) of the period it was set in (docs/privacy.md)."""
+    age = settings.FORM_DEVICE_COOKIE_AGE
+    if ends_on is None:
+        return age
+    now = now or timezone.now()
+    end = timezone.make_aware(datetime.combine(ends_on + timedelta(days=1), time.min))
+    return max(0, min(age, int((end - now).total_seconds())))
+
+
+def set_device_cookie(response, device_id: str, *, secure: bool, ends_on: date | None = None,
+                      now: datetime | None = None) -> None:
+    """Sets the cookie, capped at the period's end; not at all once that end has passed."""
+    max_age = cookie_age(ends_on=ends_on, now=now)
+    if max_age <= 0:
+        return
+    response.set_cookie(COOKIE_NAME, device_id, max_age=max_age, httponly=True, samesite="Lax", secure=secure)

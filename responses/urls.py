@@ -10,5 +10,6 @@ urlpatterns = [
     path("s/<str:token>/kios/daftar/", kiosk_views.kiosk_enrol, name="kiosk_enrol"),
     path("s/<str:token>/kios/kirim/", kiosk_views.kiosk_sync, name="kiosk_sync"),
     path("s/<str:token>/kios/sw.js", kiosk_views.kiosk_worker, name="kiosk_worker"),
+    path("privasi/", views.privacy_notice, name="privacy_notice"),
     path("", include("responses.review.urls")),
 ]

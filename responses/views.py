@@ -51,7 +51,8 @@ def _render_form(request, *, form, access_point, form_token, status=200, notice=
         status=status,
     )
     if not access_point.kiosk and devices.device_id_from(request.COOKIES) is None:
-        devices.set_device_cookie(response, devices.new_device_id(), secure=request.is_secure())
+        devices.set_device_cookie(response, devices.new_device_id(), secure=request.is_secure(),
+                                  ends_on=form.questionnaire.period.ends_on)
     return response
 
 
@@ -205,7 +206,8 @@ def serve_form(request, *, access_point_id: int, period_id: int, ticket=None):
             return render(request, "responses/ticket_problem.html", {"problem": "used"}, status=409)
     response = _thanks_redirect(access_point)
     if new_device_id:
-        devices.set_device_cookie(response, new_device_id, secure=request.is_secure())
+        devices.set_device_cookie(response, new_device_id, secure=request.is_secure(),
+                                  ends_on=questionnaire.period.ends_on, now=now)
     return response
 
 
@@ -220,3 +222,14 @@ def thanks(request, token):
         {"access_point": access_point, "unit": access_point.unit, "kiosk": access_point.kiosk,
          "refresh_seconds": settings.FORM_KIOSK_REFRESH_SECONDS, "offline": _offline(request, access_point)},
     )
+
+
+@require_GET
+def privacy_notice(request):
+    """What the survey stores and does not, for how long, who sees what, and the respondent's rights."""
+    return render(request, "responses/privacy.html", {
+        "cookie_name": devices.COOKIE_NAME,
+        "min_cell": settings.DISCLOSURE_MIN_CELL,
+        "delay_hours": settings.DISCLOSURE_TEXT_DELAY_HOURS,
+        "retention_years": max(1, round(settings.RETENTION_CLOSED_DAYS / 365)),
+    })

@@ -1,4 +1,6 @@
 """Staff forms: periods, populations and targets, service types, access points, extra items, instruments."""
+import re
+
 from django import forms
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +103,12 @@ class AccessPointForm(forms.ModelForm):
         return super().save(commit)
 
 
+# A short-text question that asks the respondent to identify themselves (docs/privacy.md).
+IDENTIFYING_PROMPT = re.compile(
+    r"\b(nama|telepon|telp|no\.?\s*hp|nomor\s*hp|whats\s*app|wa|surel|e-?mail|alamat|nik|ktp|paspor|"
+    r"name|phone|address|passport)\b", re.IGNORECASE)
+
+
 class ExtraItemForm(forms.ModelForm):
     choices_text = forms.CharField(
         label=_("Pilihan jawaban"),
@@ -129,6 +137,10 @@ class ExtraItemForm(forms.ModelForm):
         if data.get("kind") == ExtraItem.Kind.TEXT:
             choices = []
             data["required"] = False  # a short text is always optional
+            prompt = f"{data.get('prompt') or ''} {data.get('prompt_en') or ''}"
+            if IDENTIFYING_PROMPT.search(prompt):
+                self.add_error("prompt", _("Survei ini anonim: jangan menanyakan nama, nomor telepon, surel, "
+                                           "alamat atau nomor identitas responden."))
         self.instance.choices = choices
         return data
 

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reporting.models import ExportJob, Level
+from responses.disclosure import sees_rows
 from surveys.models import Kanwil, Unit, sees_everything
 
 from .csv import build_raw_csv
@@ -59,20 +60,26 @@ def build_file(job: ExportJob, path: Path, *, now: datetime, on_progress=None) -
     scope = Scope.of(job)
     if not job.period.instrument_versions.exists():
         raise ExportError(_("Periode %(period)s belum memiliki versi instrumen.") % {"period": job.period})
+    # The disclosure policy follows the reader (responses.disclosure), checked again at build time.
+    restricted = not sees_rows(job.requested_by)
+    text = {"include_text": job.include_text and not restricted, "text_reason": job.text_reason}
     if job.kind == ExportJob.Kind.RECAP:
         build_recap_workbook(path, scope=scope, period=job.period, include_raw=job.include_raw, now=now,
-                             on_progress=on_progress)
+                             on_progress=on_progress, restricted=restricted, **text)
+    elif job.kind in REPORT_KINDS:  # aggregates with small cells suppressed: for every reader in scope
+        _build_report(job, path, scope=scope, now=now, on_progress=on_progress, restricted=restricted)
+    elif restricted:
+        raise ExportError(_("Data per jawaban hanya untuk Kanwil dan Pusat, demi anonimitas responden."))
     elif job.kind == ExportJob.Kind.RAW_XLSX:
-        build_raw_workbook(path, scope=scope, period=job.period, on_progress=on_progress)
+        build_raw_workbook(path, scope=scope, period=job.period, on_progress=on_progress, **text)
     elif job.kind == ExportJob.Kind.RAW_CSV:
-        build_raw_csv(path, scope=scope, period=job.period, on_progress=on_progress)
-    elif job.kind in REPORT_KINDS:
-        _build_report(job, path, scope=scope, now=now, on_progress=on_progress)
+        build_raw_csv(path, scope=scope, period=job.period, on_progress=on_progress, **text)
     else:
         raise ExportError(_("Jenis ekspor tidak dikenal."))
 
 
-def _build_report(job: ExportJob, path: Path, *, scope: Scope, now: datetime, on_progress=None) -> None:
+def _build_report(job: ExportJob, path: Path, *, scope: Scope, now: datetime, on_progress=None,
+                  restricted: bool = True) -> None:
     from reporting.reports import render
     from reporting.reports.content import Signatory
 
@@ -81,7 +88,7 @@ def _build_report(job: ExportJob, path: Path, *, scope: Scope, now: datetime, on
               "today": timezone.localdate(now)}
     try:
         if job.kind == ExportJob.Kind.PACK:
-            render.build_evidence_pack(path, on_progress=on_progress, **kwargs)
+            render.build_evidence_pack(path, on_progress=on_progress, restricted=restricted, **kwargs)
         else:
             builders[job.kind](path, **kwargs)
     except render.ReportError as exc:

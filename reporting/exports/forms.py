@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reporting.models import ExportJob, Level
+from responses.disclosure import sees_rows
 from surveys.models import Kanwil, Period, Unit, sees_everything
 
 
@@ -30,6 +31,11 @@ class ExportRequestForm(forms.Form):
     include_raw = forms.BooleanField(
         label=_("Sertakan lembar data mentah anonim (untuk rekap)"), required=False
     )
+    include_text = forms.BooleanField(
+        label=_("Sertakan teks bebas responden (saran, jawaban teks) di data mentah: tercatat di jejak audit"),
+        required=False,
+    )
+    text_reason = forms.CharField(label=_("Alasan menyertakan teks bebas"), max_length=300, required=False)
     signatory_name = forms.CharField(label=_("Nama penandatangan (kepala)"), max_length=120, required=False)
     signatory_nip = forms.RegexField(
         label=_("NIP penandatangan"), regex=r"^[0-9 ]{0,21}$", max_length=21, required=False,
@@ -44,6 +50,20 @@ class ExportRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["scope"].choices = scope_choices(user)
+        if not sees_rows(user):  # UPT officers: aggregates only (responses.disclosure)
+            kinds = (ExportJob.Kind.RECAP, *self.REPORT_KINDS)
+            self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
+            for name in ("include_raw", "include_text", "text_reason"):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("include_text") and not (data.get("text_reason") or "").strip():
+            self.add_error("text_reason", _("Tuliskan alasan menyertakan teks bebas responden."))
+        scope = data.get("scope")
+        if data.get("kind") in self.REPORT_KINDS and scope and scope[0] == Level.NATION:
+            self.add_error("scope", _("Laporan resmi, poster dan paket bukti disusun per UPT atau per Kanwil."))
+        return data
 
     def clean_scope(self) -> tuple[str, Kanwil | None, Unit | None]:
         value = self.cleaned_data["scope"]
@@ -60,15 +80,9 @@ class ExportRequestForm(forms.Form):
                 return Level.UNIT, None, unit
         raise forms.ValidationError(_("Cakupan ini di luar wewenang Anda."))
 
-    def clean(self):
-        cleaned = super().clean()
-        scope = cleaned.get("scope")
-        if cleaned.get("kind") in self.REPORT_KINDS and scope and scope[0] == Level.NATION:
-            self.add_error("scope", _("Laporan resmi, poster dan paket bukti disusun per UPT atau per Kanwil."))
-        return cleaned
-
     def options(self) -> dict:
         """The signatory of a report, kept on the job (nothing else is stored there)."""
         if self.cleaned_data.get("kind") not in self.REPORT_KINDS:
             return {}
-        return {key: self.cleaned_data.get(f"signatory_{key}", "").strip() for key in ("name", "nip", "title", "place")}
+        keys = ("name", "nip", "title", "place")
+        return {key: self.cleaned_data.get(f"signatory_{key}", "").strip() for key in keys}

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 from reporting.extra_items import scope_extra_results
 from reporting.followups.selectors import action_plan_rows
 from reporting.models import Level
+from responses.disclosure import Suppressed, cell, is_small, rules_applied
 from surveys.models import ExtraItem, localized, localized_label
 
 from .raw import raw_extra_items, raw_sheet
@@ -35,7 +36,18 @@ def participation(n: int, target: int) -> Decimal | None:
     return Decimal(n) / Decimal(target) if target else None
 
 
-def cover(data: RecapData, *, now: datetime) -> Cover:
+def _count(n, restricted: bool):
+    """A count cell under the disclosure policy: "< k" (text) for a restricted reader's small cell."""
+    value = cell(n, restricted=restricted)
+    return str(value) if isinstance(value, Suppressed) else value
+
+
+def _share(n, total, restricted: bool):
+    return None if restricted and is_small(n) else participation(n, total)
+
+
+def cover(data: RecapData, *, now: datetime, restricted: bool = False, raw: bool = False, raw_text: bool = False,
+          text_reason: str = "") -> Cover:
     versions = "; ".join(
         f"{v.instrument.code} v{v.number} ({v.instrument.index_code}: {v.instrument.index_name}, "
         f"{_('skala')} {v.scale_min}–{v.scale_max})"
@@ -71,6 +83,7 @@ def cover(data: RecapData, *, now: datetime) -> Cover:
               "angka tanpa respons bertanda ditampilkan berdampingan."),
             _("Pembulatan sekali, dua desimal, setengah ke atas; kategori dibaca dari IK yang telah "
               "dibulatkan. Sumber: Permenpan RB 14/2017."),
+            *rules_applied(suppressed=restricted, rows=raw, text=raw and raw_text, reason=text_reason),
         ],
         legend_title=_("Kategori mutu pelayanan (berdasarkan IK)"),
         legend=[(b["code"], f"{_number(b['min'])}–{_number(b['max'])}", localized_label(b)) for b in bands],
@@ -141,19 +154,20 @@ def index_sheet(table: IndexTable, scope: Scope, period_name: str) -> Sheet:
     )
 
 
-def service_sheet(data: RecapData) -> Sheet:
+def service_sheet(data: RecapData, *, restricted: bool = False) -> Sheet:
     columns = [
         Column(_("UPT"), TEXT, 34), Column(_("Layanan"), TEXT, 30), Column(_("Indeks"), TEXT, 8),
         Column(_("Target sampel"), INT, 10), Column(_("Respons dihitung"), INT, 10),
         Column(_("Partisipasi"), PCT, 11), Column(_("NRR"), DEC2, 9), Column(_("IK"), DEC2, 9),
         Column(_("Kategori"), CATEGORY, 9), Column(_("Respons bertanda"), INT, 10),
     ]
-    rows = [
-        [s.unit.name, s.service_name, s.version.instrument.index_code, s.target, s.snapshot.n_counted,
-         participation(s.snapshot.n_counted, s.target), s.snapshot.nrr, s.snapshot.ik, s.snapshot.category,
-         s.snapshot.n_flagged]
-        for s in data.services
-    ]
+    rows = []
+    for s in data.services:
+        small = restricted and is_small(s.snapshot.n_counted)
+        figures = [None, None, None] if small else [s.snapshot.nrr, s.snapshot.ik, s.snapshot.category]
+        rows.append([s.unit.name, s.service_name, s.version.instrument.index_code, s.target,
+                     _count(s.snapshot.n_counted, restricted), _share(s.snapshot.n_counted, s.target, restricted),
+                     *figures, _count(s.snapshot.n_flagged, restricted)])
     notes = [] if rows else [_("Belum ada snapshot per jenis layanan untuk periode ini.")]
     return Sheet(
         title=_("Per layanan"),
@@ -162,12 +176,12 @@ def service_sheet(data: RecapData) -> Sheet:
     )
 
 
-def demographics_sheet(data: RecapData) -> Sheet:
+def demographics_sheet(data: RecapData, *, restricted: bool = False) -> Sheet:
     columns = [Column(_("Aspek"), TEXT, 22), Column(_("Kelompok"), TEXT, 24),
                Column(_("Jumlah"), INT, 10), Column(_("Persentase"), PCT, 12)]
     total = data.n_responses
     rows = [
-        [aspect, band, count, participation(count, total)]
+        [aspect, band, _count(count, restricted), _share(count, total, restricted)]
         for aspect, bands in data.demographics
         for band, count in bands
     ]
@@ -179,7 +193,7 @@ def demographics_sheet(data: RecapData) -> Sheet:
     )
 
 
-def extra_items_sheet(data: RecapData) -> Sheet:
+def extra_items_sheet(data: RecapData, *, restricted: bool = False) -> Sheet:
     """Counts and percentages per option of every extra item asked in scope (a short-text item: its count)."""
     columns = [
         Column(_("Pemilik butir"), TEXT, 30), Column(_("Butir tambahan"), TEXT, 40), Column(_("Jenis"), TEXT, 14),
@@ -194,10 +208,11 @@ def extra_items_sheet(data: RecapData) -> Sheet:
         unit = block.unit.name if block.unit is not None else _("Semua UPT (gabungan)")
         head = [owner, localized(item, "prompt"), str(kinds.get(item.kind, item.kind)), unit]
         if item.kind != ExtraItem.Kind.CHOICE:
-            rows.append([*head, _("Jawaban teks: lihat data mentah"), result.answered, None])
+            rows.append([*head, _("Jawaban teks: lihat data mentah"), _count(result.answered, restricted), None])
             continue
         for option in result.options:
-            rows.append([*head, option.label, option.n, participation(option.n, result.answered)])
+            rows.append([*head, option.label, _count(option.n, restricted),
+                         _share(option.n, result.answered, restricted)])
     notes = [_("Hanya jawaban yang dihitung. Persentase dari jawaban yang menjawab butir itu.")]
     if not rows:
         notes.append(_("Tidak ada butir tambahan pada periode ini."))
@@ -232,20 +247,27 @@ def action_plan_sheet(data: RecapData, *, today: date) -> Sheet:
     )
 
 
-def recap_sheets(data: RecapData, *, include_raw: bool, today: date | None = None) -> Iterator[Sheet]:
+def recap_sheets(data: RecapData, *, include_raw: bool, today: date | None = None, restricted: bool = False,
+                 include_text: bool = False) -> Iterator[Sheet]:
     for table in data.tables:
         yield index_sheet(table, data.scope, data.period.name)
-    yield service_sheet(data)
-    yield demographics_sheet(data)
-    yield extra_items_sheet(data)
+    yield service_sheet(data, restricted=restricted)
+    yield demographics_sheet(data, restricted=restricted)
+    yield extra_items_sheet(data, restricted=restricted)
     yield action_plan_sheet(data, today=today or timezone.localdate())
-    if include_raw:
-        yield raw_sheet(data.scope.units(), data.period, data.versions, raw_extra_items(data.scope, data.period))
+    if include_raw and not restricted:
+        yield raw_sheet(data.scope.units(), data.period, data.versions, raw_extra_items(data.scope, data.period),
+                        include_text=include_text)
 
 
 def build_recap_workbook(path: Path, *, scope: Scope, period, include_raw: bool = False,
-                         now: datetime | None = None, on_progress: Callable[[int], None] | None = None) -> None:
-    """Writes the recap workbook for `scope` and `period` (language: the active one) to `path`."""
+                         now: datetime | None = None, on_progress: Callable[[int], None] | None = None,
+                         restricted: bool = False, include_text: bool = False, text_reason: str = "") -> None:
+    """Writes the recap workbook for `scope` and `period` (language: the active one) to `path`.
+
+    `restricted`: for a reader who may not see response-level data (responses.disclosure.sees_rows): small
+    cells as "< k" and never a raw sheet."""
+    include_raw = include_raw and not restricted
     now = now or timezone.now()
     data = recap_data(scope, period)
     if on_progress:
@@ -257,5 +279,7 @@ def build_recap_workbook(path: Path, *, scope: Scope, period, include_raw: bool 
         def on_row(n):
             on_progress(20 + int(75 * n / total))
 
-    save_workbook(path, cover=cover(data, now=now),
-                  sheets=recap_sheets(data, include_raw=include_raw, today=timezone.localdate(now)), on_row=on_row)
+    save_workbook(path, cover=cover(data, now=now, restricted=restricted, raw=include_raw, raw_text=include_text,
+                                    text_reason=text_reason),
+                  sheets=recap_sheets(data, include_raw=include_raw, today=timezone.localdate(now),
+                                      restricted=restricted, include_text=include_text), on_row=on_row)

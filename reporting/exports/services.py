@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reporting.models import ExportJob, Level
-from surveys.audit import record_download
+from responses.disclosure import sees_rows
+from surveys.audit import record_download, record_text_export
 from surveys.models import Kanwil, Period, Unit
 
 from .build import PENDING, ExportError, scope_allowed
@@ -28,17 +29,35 @@ class TooManyPendingExports(ExportError):
     """The user already has several exports being built; a new request waits for them."""
 
 
+RAW_KINDS = (ExportJob.Kind.RAW_XLSX, ExportJob.Kind.RAW_CSV)
+
+
+def wants_rows(*, kind: str, include_raw: bool) -> bool:
+    return kind in RAW_KINDS or (kind == ExportJob.Kind.RECAP and include_raw)
+
+
 def jobs_of(user):
     """The download centre's rows: a user only ever sees the exports they requested."""
     return ExportJob.objects.filter(requested_by=user).select_related("period", "kanwil", "unit")
 
 
 def request_export(*, user, period: Period, kind: str, level: str, kanwil: Kanwil | None = None,
-                   unit: Unit | None = None, include_raw: bool = False, language: str = "id",
-                   options: dict | None = None, now: datetime | None = None) -> ExportJob:
-    """Records an export request and queues its build once the row is committed; returns at once."""
+                   unit: Unit | None = None, include_raw: bool = False, include_text: bool = False,
+                   text_reason: str = "", language: str = "id", options: dict | None = None,
+                   now: datetime | None = None) -> ExportJob:
+    """Records an export request and queues its build once the row is committed; returns at once.
+
+    Response-level data (a raw export, or a recap's raw sheet) only for Kanwil/Pusat (responses.disclosure);
+    free text in it only with a reason, recorded in the audit trail."""
     if not scope_allowed(user, level=level, kanwil=kanwil, unit=unit):
         raise Http404
+    rows = wants_rows(kind=kind, include_raw=include_raw)
+    if rows and not sees_rows(user):
+        raise ExportError(_("Data per jawaban hanya untuk Kanwil dan Pusat, demi anonimitas responden."))
+    text_reason = text_reason.strip()
+    include_text = include_text and rows
+    if include_text and not text_reason:
+        raise ExportError(_("Tuliskan alasan menyertakan teks bebas responden."))
     if ExportJob.objects.filter(requested_by=user, status__in=PENDING).count() >= MAX_PENDING_PER_USER:
         raise TooManyPendingExports(
             _("Masih ada %(n)d ekspor Anda yang sedang disusun. Tunggu sampai selesai, lalu minta lagi.")
@@ -49,8 +68,11 @@ def request_export(*, user, period: Period, kind: str, level: str, kanwil: Kanwi
             requested_by=user, period=period, kind=kind, level=level,
             kanwil=kanwil if level == Level.KANWIL else None, unit=unit if level == Level.UNIT else None,
             include_raw=include_raw and kind == ExportJob.Kind.RECAP, language=language, options=options or {},
+            include_text=include_text, text_reason=text_reason if include_text else "",
             created_at=now or timezone.now(),
         )
+        if include_text:
+            record_text_export(user=user, obj=job, reason=text_reason, at=job.created_at)
         transaction.on_commit(lambda: build_export.delay(job.pk))
     return job
 

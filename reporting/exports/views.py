@@ -25,12 +25,17 @@ def export_centre(request):
             try:
                 services.request_export(
                     user=request.user, period=form.cleaned_data["period"], kind=form.cleaned_data["kind"],
-                    level=level, kanwil=kanwil, unit=unit, include_raw=form.cleaned_data["include_raw"],
-                    language=(get_language() or "id")[:2], options=form.options(),
+                    level=level, kanwil=kanwil, unit=unit, include_raw=form.cleaned_data.get("include_raw", False),
+                    include_text=form.cleaned_data.get("include_text", False),
+                    text_reason=form.cleaned_data.get("text_reason", ""), language=(get_language() or "id")[:2],
+                    options=form.options(),
                 )
             except services.TooManyPendingExports as exc:
                 form.add_error(None, str(exc))
                 status = 429
+            except services.ExportError as exc:
+                form.add_error(None, str(exc))
+                status = 403
             else:
                 messages.success(request, _("Permintaan ekspor diterima. Berkas disusun di latar belakang."))
                 return redirect("export_centre")

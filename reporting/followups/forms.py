@@ -13,7 +13,7 @@ from .selectors import STATUS_LABELS, unit_suggestions
 
 class SuggestionChoices(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.created_at:%d-%m-%Y} · {obj.service} · {obj.suggestion}"
+        return f"{obj.created_at:%d-%m-%Y} · {obj.suggestion}"  # the date only (responses.disclosure)
 
 
 class EvidenceField(forms.FileField):
@@ -60,7 +60,8 @@ class ActionPlanForm(forms.ModelForm):
             for v in versions
             for i in v.indicators.all()
         ]
-        self.fields["suggestions"].queryset = unit_suggestions(unit, period)
+        # Plans are written by the unit: only the suggestions released to it.
+        self.fields["suggestions"].queryset = unit_suggestions(unit, period, batched=True)
         if editing:
             del self.fields["indicator"], self.fields["evidence"], self.fields["evidence_description"]
             self.fields["suggestions"].initial = list(self.instance.suggestions.values_list("pk", flat=True))

@@ -299,9 +299,10 @@ def period_checklist(unit: Unit, period: Period | None, *, now: datetime | None 
 
 
 # --------------------------------------------------------------------------- suggestions
-def unit_suggestions(unit: Unit, period: Period):
-    """Respondents' written suggestions (saran) for the unit in the period, newest first."""
-    return suggestions(unit, period).prefetch_related(
+def unit_suggestions(unit: Unit, period: Period, *, batched: bool = False):
+    """Respondents' written suggestions (saran) for the unit in the period, newest first; `batched`: only
+    those released to the unit (responses.disclosure)."""
+    return suggestions(unit, period, batched=batched).prefetch_related(
         Prefetch("action_plans", queryset=ActionPlan.objects.only("pk", "indicator_code"))
     )
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from reporting.api.downloads import download_periods
 from reporting.free_text import readable_texts
 from reporting.publication import Thresholds
+from responses.disclosure import sees_rows
 from surveys.access import is_role, staff_required, unit_in_scope
 from surveys.models import Kanwil, Period, Role, Unit
 
@@ -77,10 +78,12 @@ def suggestions(request, code, period_pk):
     """The unit's respondent suggestions for a period, each linkable to a new action plan."""
     unit = unit_in_scope(request.user, code)
     period = _period_or_404(period_pk)
+    restricted = not sees_rows(request.user)  # a UPT officer: released batches, the date only
     return render(
         request,
         "reporting/followups/suggestions.html",
-        {"unit": unit, "period": period, "suggestions": selectors.unit_suggestions(unit, period),
+        {"unit": unit, "period": period, "restricted": restricted,
+         "suggestions": selectors.unit_suggestions(unit, period, batched=restricted),
          "can_edit": is_role(request.user, Role.UPT)},
     )
 

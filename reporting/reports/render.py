@@ -101,7 +101,8 @@ def followup_html(report: Report) -> str:
     return render_to_string("reporting/reports/followup.html", {"r": report, **_page_context(for_pdf=True)})
 
 
-def build_evidence_pack(path: Path, *, scope: Scope, period, signatory, today: date, on_progress=None) -> None:
+def build_evidence_pack(path: Path, *, scope: Scope, period, signatory, today: date, on_progress=None,
+                        restricted: bool = True) -> None:
     """One zip: the report PDF, the recap workbook, the poster PDF, the follow-up report and an index page."""
     _check(scope, period)
     report = build_report(scope, period, signatory=signatory, today=today)
@@ -112,7 +113,7 @@ def build_evidence_pack(path: Path, *, scope: Scope, period, signatory, today: d
     if on_progress:
         on_progress(35)
     recap = path.with_suffix(".recap.xlsx")
-    build_recap_workbook(recap, scope=scope, period=period)
+    build_recap_workbook(recap, scope=scope, period=period, restricted=restricted)
     files.append(("recap", f"2_Rekap_SPAK_SPKP_{stem}.xlsx", recap.read_bytes()))
     recap.unlink()
     if on_progress:

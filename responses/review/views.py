@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from responses.disclosure import cell, sees_rows
 from surveys.access import selected_period, staff_required, unit_in_scope
 from surveys.models import Period, Role, Unit
 
@@ -197,6 +198,9 @@ def unit_flags(request, code):
     unit = unit_in_scope(request.user, code)
     period = selected_period(request)
     counts = review.flag_counts(unit, period) if period else None
+    if counts and not sees_rows(request.user):  # the unit's own officers: small counts "< k" (disclosure)
+        counts = {**{key: cell(value) for key, value in counts.items() if key != "rules"},
+                  "rules": [(rule, label, cell(n)) for rule, label, n in counts["rules"]]}
     return render(request, "review/unit_flags.html", {
         "unit": unit, "period": period, "periods": Period.objects.all(), "counts": counts,
         "can_review": review.can_review(request.user),

@@ -5,6 +5,7 @@ the start with ImproperlyConfigured naming the variable, never a silent fallback
 """
 from .api import *  # noqa: F403
 from .base import *  # noqa: F403
+from .disclosure import *  # noqa: F403
 from .form import *  # noqa: F403
 from .jobs import *  # noqa: F403
 from .kiosk import *  # noqa: F403

@@ -49,4 +49,5 @@ CELERY_BEAT_SCHEDULE = {
     },
     # A safety net: closing freezes and publishes at once; this catches a close whose freeze failed.
     "reporting-freeze-closed-periods": {"task": "reporting.freeze_closed_periods", "schedule": 30 * 60.0},
+    "responses-apply-retention": {"task": "responses.tasks.apply_retention", "schedule": 24 * 3600.0},
 }

@@ -89,6 +89,8 @@ def audited(service):
 
 EVENT_DOWNLOAD = "download"
 EVENT_REVIEW = "review_decision"
+EVENT_TEXT_EXPORT = "free_text_export"
+EVENT_RETENTION = "retention"
 
 
 def record_download(*, user, obj, filename: str, at: datetime | None = None) -> LogEntry:
@@ -97,6 +99,24 @@ def record_download(*, user, obj, filename: str, at: datetime | None = None) -> 
         obj, force_log=True, action=LogEntry.Action.ACCESS, actor=user, timestamp=at or timezone.now(),
         changes={"filename": [None, filename]},
         additional_data={"event": EVENT_DOWNLOAD, "filename": filename},
+    )
+
+
+def record_text_export(*, user, obj, reason: str, at: datetime | None = None) -> LogEntry:
+    """Logs that `user` asked for respondents' free text in an export (`obj`, the job), with their reason."""
+    return LogEntry.objects.log_create(
+        obj, force_log=True, action=LogEntry.Action.ACCESS, actor=user, timestamp=at or timezone.now(),
+        changes={"include_text": [None, "true"], "reason": [None, reason]},
+        additional_data={"event": EVENT_TEXT_EXPORT, "reason": reason},
+    )
+
+
+def record_retention(*, obj, changed: int, at: datetime | None = None) -> LogEntry:
+    """Logs, as the system actor, that the retention job cleared free text and coarsened times of a period."""
+    return LogEntry.objects.log_create(
+        obj, force_log=True, action=LogEntry.Action.UPDATE, actor=system_actor(), timestamp=at or timezone.now(),
+        changes={"retention": [None, f"{changed} responses: free text deleted, times coarsened to the day"]},
+        additional_data={"event": EVENT_RETENTION, "responses": changed},
     )
 
 

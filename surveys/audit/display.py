@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models.localized import localized_label
-from . import EVENT_DOWNLOAD, EVENT_REVIEW
+from . import EVENT_DOWNLOAD, EVENT_RETENTION, EVENT_REVIEW, EVENT_TEXT_EXPORT
 
 ACTIONS = {
     LogEntry.Action.CREATE: gettext_lazy("Dibuat"),
@@ -34,7 +34,8 @@ M2M_OPERATIONS = {"add": gettext_lazy("ditambahkan"), "delete": gettext_lazy("di
 PLAIN_LABELS = {"filename": gettext_lazy("Nama berkas"), "status": gettext_lazy("Status"),
                 "decision": gettext_lazy("Keputusan"), "response": gettext_lazy("Jawaban"),
                 "created_at": gettext_lazy("Dibuat pada"), "updated_at": gettext_lazy("Diubah pada"),
-                "updated_by": gettext_lazy("Diubah oleh")}
+                "updated_by": gettext_lazy("Diubah oleh"), "reason": gettext_lazy("Alasan"),
+                "retention": gettext_lazy("Retensi")}
 DEFAULT_REPR = re.compile(r"^.+ object \((\d+)\)$")
 
 
@@ -75,6 +76,10 @@ def _action(entry: LogEntry) -> str:
         return _("Keputusan tinjauan")
     if event == EVENT_DOWNLOAD:
         return _("Unduhan")
+    if event == EVENT_TEXT_EXPORT:
+        return _("Ekspor teks bebas responden")
+    if event == EVENT_RETENTION:
+        return _("Retensi: teks bebas dihapus, waktu dibulatkan")
     return str(ACTIONS.get(entry.action, entry.action))
 
 

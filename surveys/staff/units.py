@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ..access import is_role, selected_period, staff_required, unit_in_scope
@@ -128,6 +129,10 @@ def unit_service_toggle(request, code, pk):
 
 
 # --------------------------------------------------------------------------- extra items
+TEXT_ITEM_WARNING = gettext_lazy("Butir teks bebas: jawabannya bisa mengenali responden. Jangan meminta nama, "
+                                 "nomor telepon atau ciri pribadi. Jawaban sampai ke UPT berkelompok dan "
+                                 "tertunda, seperti saran.")
+
 def _extra_items_page(request, *, owner_kwargs, period, template_context, back):
     form = ExtraItemForm(request.POST or None)
     if request.method == "POST":
@@ -140,6 +145,8 @@ def _extra_items_page(request, *, owner_kwargs, period, template_context, back):
                 setattr(item, key, value)
             item.save()
             messages.success(request, _("Butir tambahan disimpan."))
+            if item.kind == ExtraItem.Kind.TEXT:
+                messages.warning(request, TEXT_ITEM_WARNING)
             return redirect(back)
     items = ExtraItem.objects.filter(period=period, **owner_kwargs) if period else ExtraItem.objects.none()
     status = 400 if request.method == "POST" else 200

@@ -102,7 +102,8 @@ def test_kanwil_table_sorts_by_index(computed, period, login):
     assert low_first.index(surakarta) < low_first.index(semarang)
 
 
-def test_suggestions_are_escaped_and_searchable(computed, period, login):
+def test_suggestions_are_escaped_and_searchable(computed, period, login, settings):
+    settings.DISCLOSURE_MIN_CELL, settings.DISCLOSURE_TEXT_DELAY_HOURS = 1, 0  # released at once (test_disclosure)
     make_response(period=period, unit=computed.semarang, scores={"SPKP": [3] * 8, "SPAK": [3] * 5},
                   suggestion="<script>alert('x')</script> Antrean terlalu panjang")
     make_response(period=period, unit=computed.semarang, scores={"SPKP": [3] * 8, "SPAK": [3] * 5},

@@ -15,6 +15,12 @@ CHOICES = [{"value": "papan", "label": "Papan informasi", "label_en": "Notice bo
            {"value": "teman", "label": "Teman", "label_en": "A friend"}]
 
 
+@pytest.fixture(autouse=True)
+def _everything_disclosed(settings):
+    """These tests read the figures themselves; the disclosure policy ("< 5", batches) is in test_disclosure.py."""
+    settings.DISCLOSURE_MIN_CELL, settings.DISCLOSURE_TEXT_DELAY_HOURS = 1, 0
+
+
 @pytest.fixture
 def asked(org):
     """Lapas Semarang asks where people heard of the service (3 counted answers "papan", 1 "medsos", and

@@ -132,8 +132,10 @@ def test_form_is_accessible_and_fits_320px(browser, live_server, survey):
     assert page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
 
     page.goto(live_server.url + survey.url)
-    page.keyboard.press("Tab")  # skip the language buttons to the first radio
+    page.keyboard.press("Tab")  # skip the language buttons and the privacy notice link to the first radio
     page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.getAttribute('href')") == "/privasi/"
     page.keyboard.press("Tab")
     outline = page.evaluate("() => getComputedStyle(document.activeElement.closest('label')).outlineStyle")
     assert outline == "solid"  # visible focus on the option the keyboard is on

@@ -245,9 +245,17 @@ def test_unit_dashboard_shows_how_respondents_came_and_the_ticket_verified_share
     for _ in range(3):
         Client().post(survey.url, fill())  # three through the poster, each a fresh phone
     answer(Client(), f"/t/{ticket.code}/", survey)
-    page = login(survey.org.officer_semarang).get(f"/staf/dasbor/upt/{survey.unit.code}/")
+    page = login(survey.org.kanwil_jateng).get(f"/staf/dasbor/upt/{survey.unit.code}/")
     html = page.content.decode()
     assert page.status_code == 200
     assert ('data-mode="ticket"><th scope="row" class="fw-normal">Tiket survei</th>'
             '<td class="text-end figure-number">1<') in html
     assert "Terverifikasi tiket: 25,0 % dari jawaban yang dihitung." in html
+
+
+def test_the_unit_sees_small_mode_counts_as_fewer_than_k(client, survey, ticket, login, fill):
+    answer(Client(), f"/t/{ticket.code}/", survey)
+    html = login(survey.org.officer_semarang).get(f"/staf/dasbor/upt/{survey.unit.code}/").content.decode()
+    assert ('data-mode="ticket"><th scope="row" class="fw-normal">Tiket survei</th>'
+            '<td class="text-end figure-number">&lt; 5<') in html
+    assert "Terverifikasi tiket" not in html  # its share would give the count back

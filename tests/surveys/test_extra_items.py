@@ -61,3 +61,21 @@ def test_officer_cannot_switch_off_the_kanwils_item(org, login, period):
     assert response["Location"] == f"/staf/kanwil/jateng-pas/butir-tambahan/?periode={period.pk}"
     item.refresh_from_db()
     assert item.active is False
+
+
+def test_a_free_text_item_warns_the_unit_and_may_not_ask_for_a_name_or_phone(org, login, period):
+    client = login(org.officer_semarang)
+    url = f"/staf/upt/lapas-semarang/butir-tambahan/?periode={period.pk}"
+    for prompt in ("Tulis nama dan nomor HP Anda", "Nomor WA untuk dihubungi", "Your phone number"):
+        refused = client.post(url, {"kind": "text", "prompt": prompt, "position": "0"})
+        assert refused.status_code == 400 and "Survei ini anonim" in refused.content.decode()
+    assert not ExtraItem.objects.exists()
+    response = client.post(url, {"kind": "text", "prompt": "Apa yang perlu diperbaiki?", "position": "0"},
+                           follow=True)
+    html = response.content.decode()
+    assert ExtraItem.objects.get().kind == "text"
+    assert "jawabannya bisa mengenali responden" in html and "berkelompok dan tertunda" in html
+    # A choice item about a name of a service is not a text item: no warning, no refusal.
+    response = client.post(url, {"kind": "choice", "prompt": "Nama layanan yang dipakai?", "position": "1",
+                                 "choices_text": "Kunjungan\nTitipan"}, follow=True)
+    assert "jawabannya bisa mengenali responden" not in response.content.decode()

@@ -8,6 +8,7 @@ from reporting.exports.csv import build_raw_csv
 from reporting.exports.raw import build_raw_workbook
 from reporting.exports.recap import build_recap_workbook
 from reporting.exports.rows import Scope, file_stem
+from surveys.audit import record_text_export, system_actor
 from surveys.models import Kanwil, Period, Unit
 
 
@@ -22,6 +23,9 @@ class Command(BaseCommand):
         scope.add_argument("--nation", action="store_true", help="Seluruh Indonesia.")
         parser.add_argument("--kind", choices=["recap", "raw_xlsx", "raw_csv"], default="recap")
         parser.add_argument("--include-raw", action="store_true", help="Tambahkan lembar data mentah ke rekap.")
+        parser.add_argument("--include-text", metavar="ALASAN", default="",
+                            help="Sertakan teks bebas responden di data mentah, dengan alasan "
+                                 "(tercatat di jejak audit).")
         parser.add_argument("--language", choices=["id", "en"], default="id")
         parser.add_argument("--output", help="Berkas atau folder tujuan (bawaan: folder kerja).")
 
@@ -42,15 +46,19 @@ class Command(BaseCommand):
         kind = options["kind"]
         extension = "csv" if kind == "raw_csv" else "xlsx"
         name = file_stem("Rekap_SPAK_SPKP" if kind == "recap" else "Data_SPAK_SPKP", scope, period) + "." + extension
+        reason = options["include_text"].strip()
+        text = {"include_text": bool(reason), "text_reason": reason}
+        if reason and (kind != "recap" or options["include_raw"]):
+            record_text_export(user=system_actor(), obj=period, reason=reason)
         output = Path(options["output"] or ".")
         path = output / name if output.is_dir() else output
         with translation.override(options["language"]):
             if kind == "recap":
-                build_recap_workbook(path, scope=scope, period=period, include_raw=options["include_raw"])
+                build_recap_workbook(path, scope=scope, period=period, include_raw=options["include_raw"], **text)
             elif kind == "raw_xlsx":
-                build_raw_workbook(path, scope=scope, period=period)
+                build_raw_workbook(path, scope=scope, period=period, **text)
             else:
-                build_raw_csv(path, scope=scope, period=period)
+                build_raw_csv(path, scope=scope, period=period, **text)
         self.stdout.write(str(path))
 
     def _period(self, value: str | None) -> Period:

@@ -1,7 +1,8 @@
 """The open-data API (/api/v1/) and downloads: the public rule, token scope, caching, the OpenAPI contract.
 
 Figures are test_public_results' hand-worked example (a closed 1–6 SPKP period): Lapas Semarang 12 counted
-(NRR 4.50, IK 77.50, B, target 132 (Krejcie–Morgan of the unit population 200) → participation 9.09 %), Rutan Surakarta 4 counted (NRR 2.00, IK 40.00:
+(NRR 4.50, IK 77.50, B, target 132 (Krejcie–Morgan of N = 200)
+→ participation 9.09 %), Rutan Surakarta 4 counted (NRR 2.00, IK 40.00:
 suppressed), Kanwil Jateng pooled NRR 3.88, IK 68.13 with the mean of published UPTs 4.50 / 77.50, target 264.
 A later open period has 12 responses at Lapas Semarang (5 and 5 → NRR 5.00) and 11 at Lapas Yogyakarta (DIY;
 3 and 3 → NRR 3.00): running figures, for tokens only.

@@ -48,6 +48,11 @@ def items(dataset, org):
     return heard, fix, regional
 
 
+def csv_header(text: str) -> str:
+    """The header line of a raw CSV (after the disclosure statement and its empty line)."""
+    return next(line for line in text.splitlines() if line.startswith('"Waktu"'))
+
+
 def sheet_rows(ws, header_row=4):
     header = [c.value for c in ws[header_row]]
     return header, [dict(zip(header, row, strict=False)) for row in ws.iter_rows(min_row=header_row + 1,
@@ -104,7 +109,7 @@ def test_action_plan_sheet_lists_each_plan(dataset, org, items, tmp_path):
 
 
 def test_raw_export_has_a_column_per_extra_item_with_labels_and_text(dataset, org, items, tmp_path):
-    path = build(tmp_path, Scope("kanwil", kanwil=org.jateng), dataset.period, include_raw=True)
+    path = build(tmp_path, Scope("kanwil", kanwil=org.jateng), dataset.period, include_raw=True, include_text=True)
     df = pd.read_excel(path, sheet_name="Data mentah", dtype=str, keep_default_na=False)
     regional = "Pernah ke sini? (Kanwil Ditjenpas Jawa Tengah)"
     heard, fix = "Dari mana Anda tahu? (Lapas Kelas I Semarang)", "Apa yang perlu diperbaiki? (Lapas Kelas I Semarang)"
@@ -120,14 +125,16 @@ def test_raw_export_has_a_column_per_extra_item_with_labels_and_text(dataset, or
 
 def test_raw_csv_carries_the_text_answers_safely(dataset, org, items, tmp_path):
     path = tmp_path / "data.csv"
-    build_raw_csv(path, scope=Scope("unit", unit=org.semarang), period=dataset.period)
+    build_raw_csv(path, scope=Scope("unit", unit=org.semarang), period=dataset.period, include_text=True,
+                  text_reason="uji")
     text = path.read_text(encoding="utf-8-sig")
-    assert "Apa yang perlu diperbaiki? (Lapas Kelas I Semarang)" in text.splitlines()[0]
-    assert "'=1+1 rusak" in text and "Toilet kotor" in text and "Pernah ke sini?" in text.splitlines()[0]
+    header = csv_header(text)
+    assert "Apa yang perlu diperbaiki? (Lapas Kelas I Semarang)" in header
+    assert "'=1+1 rusak" in text and "Toilet kotor" in text and "Pernah ke sini?" in header
 
 
 def test_national_raw_export_keeps_kanwil_items_only(dataset, org, items, tmp_path):
     path = tmp_path / "data.csv"
     build_raw_csv(path, scope=Scope("nation"), period=dataset.period)
-    header = path.read_text(encoding="utf-8-sig").splitlines()[0]
+    header = csv_header(path.read_text(encoding="utf-8-sig"))
     assert "Pernah ke sini? (Kanwil Ditjenpas Jawa Tengah)" in header and "Dari mana Anda tahu?" not in header

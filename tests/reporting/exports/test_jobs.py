@@ -69,12 +69,12 @@ def test_officer_may_export_only_their_own_unit(dataset, org, login, django_capt
     assert request_recap(client, dataset.period, scope="kanwil:jateng-pas").status_code == 400
     assert request_recap(client, dataset.period, scope="unit:lapas-semarang").status_code == 400
     with django_capture_on_commit_callbacks(execute=True):
-        assert request_recap(client, dataset.period, scope="unit:rutan-surakarta",
-                             kind="raw_csv").status_code == 302
+        assert request_recap(client, dataset.period, scope="unit:rutan-surakarta").status_code == 302
     job = ExportJob.objects.get()
     assert (job.level, job.unit, job.status) == ("unit", org.surakarta, "done")
-    body = b"".join(client.get(f"/staf/ekspor/{job.pk}/unduh/").streaming_content).decode("utf-8-sig")
-    assert "rutan-surakarta" in body and "lapas-semarang" not in body
+    wb = openpyxl.load_workbook(BytesIO(b"".join(client.get(f"/staf/ekspor/{job.pk}/unduh/").streaming_content)))
+    cells = {str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None}
+    assert "Rutan Kelas I Surakarta" in cells and "Lapas Kelas I Semarang" not in cells
 
 
 def test_nobody_else_can_download_a_job_by_guessing_its_id(done_job, org, login):
@@ -179,7 +179,7 @@ def test_build_recap_command_writes_raw_csv(dataset, org, tmp_path):
                  stdout=out)
     path = Path(out.getvalue().strip())
     assert path.name == "Data_SPAK_SPKP_rutan-surakarta_Triwulan_IV_2026.csv"
-    assert len(path.read_text(encoding="utf-8-sig").splitlines()) == 4  # header + 3 responses
+    assert len(path.read_text(encoding="utf-8-sig").splitlines()) == 8  # 3 rules, empty line, header, 3 responses
 
 
 def test_download_centre_speaks_english_when_asked(dataset, org, login, django_capture_on_commit_callbacks):

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("=1+1", "'=1+1"), ("+62 812", "'+62 812"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), ("Baik sekali", "Baik sekali"), (4, "4"), (None, ""),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("Baik sekali", "Baik sekali"), (4, 4), (None, ""),
 ])
 def test_csv_safe_neutralises_formula_triggers(value, expected):
     assert csv_safe(value) == expected
@@ -21,10 +21,13 @@ def test_csv_safe_neutralises_formula_triggers(value, expected):
 
 def test_raw_csv_has_bom_headers_and_safe_text(dataset, org, tmp_path):
     path = tmp_path / "data.csv"
-    build_raw_csv(path, scope=Scope("kanwil", kanwil=org.jateng), period=dataset.period)
+    build_raw_csv(path, scope=Scope("kanwil", kanwil=org.jateng), period=dataset.period, include_text=True,
+                  text_reason="uji")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0][0].startswith("Aturan keterbukaan data") and "Alasan: uji" in rows[2][0] and rows[3] == []
+    rows = rows[4:]
     header = rows[0]
     assert header[:5] == ["Waktu", "Kode UPT", "UPT", "Layanan", "Kanal"]
     assert len(rows) == 10  # header + 9 responses of Jateng

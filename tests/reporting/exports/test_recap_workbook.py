@@ -152,7 +152,7 @@ def test_unit_without_snapshot_is_listed_without_figures(dataset, org, tmp_path)
 
 
 def test_raw_sheet_never_carries_a_formula_typed_by_a_respondent(dataset, org, tmp_path):
-    path = build(tmp_path, Scope("kanwil", kanwil=org.jateng), dataset.period, include_raw=True)
+    path = build(tmp_path, Scope("kanwil", kanwil=org.jateng), dataset.period, include_raw=True, include_text=True)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[-1] == "Data mentah"
     ws = wb["Data mentah"]

@@ -57,7 +57,8 @@ def test_unit_follow_up_page_is_scoped(org, periods, results, login, client):
     assert page.status_code == 200 and "Catat rencana" not in page.content.decode()
 
 
-def test_suggestion_list_links_to_a_new_plan_and_is_scoped(org, periods, results, login):
+def test_suggestion_list_links_to_a_new_plan_and_is_scoped(org, periods, results, login, settings):
+    settings.DISCLOSURE_MIN_CELL, settings.DISCLOSURE_TEXT_DELAY_HOURS = 1, 0  # released at once (test_disclosure)
     suggestion = make_suggestion(org.semarang, periods.q3, "Mohon papan alur kunjungan")
     url = f"/staf/upt/lapas-semarang/tindak-lanjut/{periods.q3.pk}/saran/"
     page = login(org.officer_semarang).get(url).content.decode()
@@ -73,7 +74,8 @@ def test_suggestion_list_links_to_a_new_plan_and_is_scoped(org, periods, results
 
 
 # --------------------------------------------------------------------------- recording plans
-def test_officer_records_a_plan_with_evidence_and_linked_suggestion(org, periods, results, login):
+def test_officer_records_a_plan_with_evidence_and_linked_suggestion(org, periods, results, login, settings):
+    settings.DISCLOSURE_MIN_CELL, settings.DISCLOSURE_TEXT_DELAY_HOURS = 1, 0  # released at once (test_disclosure)
     suggestion = make_suggestion(org.semarang, periods.q3, "Mohon papan alur kunjungan")
     client = login(org.officer_semarang)
     data = plan_form(periods, suggestions=[suggestion.pk], is_public="on",
