@@ -14,6 +14,7 @@ from .extra_items import unit_extra_results
 from .free_text import text_answers
 from .models import Level
 from .publication import Thresholds
+from .service_rates import scope_rates, unit_rates
 
 SUGGESTIONS_PER_PAGE = 20
 
@@ -55,6 +56,7 @@ def dashboard_unit(request, code):
         access_points=selectors.access_points_ranked(unit, period),
         flags=selectors.flag_counts(unit, period),
         modes=selectors.mode_shares(unit, period),
+        service_rates=unit_rates(unit, period),
         suggestions=page,
         q=q,
         extra=extra,
@@ -100,7 +102,8 @@ def dashboard_kanwil(request, code):
     data = selectors.kanwil_dashboard(kanwil, period, Unit.objects.visible_to(request.user).filter(kanwil=kanwil))
     sort, descending = _sorting(request)
     data["rows"] = selectors.sort_rows(data["rows"], sort, descending)
-    context.update(data, headers=_sort_headers(period, data["versions"], sort, descending))
+    context.update(data, headers=_sort_headers(period, data["versions"], sort, descending),
+                   service_rates=scope_rates([row.obj for row in data["rows"]], period))
     return render(request, "reporting/dashboard_kanwil.html", context)
 
 
