@@ -96,9 +96,7 @@ def parse_upload(data: bytes, filename: str, *, unit: Unit, today: date | None =
     for index, record in enumerate(frame.to_dict("records")):
         line = index + 2
         raw_count = str(record["jumlah"]).strip()
-        if not raw_count and not str(record["tanggal"]).strip() and not str(record["layanan"]).strip():
-            continue
-        if not raw_count:
+        if not raw_count:  # a blank row, or the template's blank row of a service
             continue
 
         def error(column, message, line=line):

@@ -25,10 +25,19 @@ def _window(request):
     return None, today - timedelta(days=SHOWN_DAYS), today
 
 
+def _page(request, unit, *, form, upload_form, upload_errors=(), status=200):
+    period, first_day, last_day = _window(request)
+    counts = (ServiceCount.objects.filter(service__unit=unit, day__range=(first_day, last_day))
+              .select_related("service"))
+    return render(request, "surveys/service_counts.html", {
+        "unit": unit, "period": period, "form": form, "upload_form": upload_form, "upload_errors": upload_errors,
+        "counts": counts, "first_day": first_day, "last_day": last_day, "query": request.GET.urlencode(),
+    }, status=status)
+
+
 @staff_required
 def service_counts(request, code):
     unit = unit_in_scope(request.user, code)
-    period, first_day, last_day = _window(request)
     today = timezone.localdate()
     form = ServiceCountForm(request.POST or None, unit=unit, today=today, initial={"first_day": today})
     if request.method == "POST" and form.is_valid():
@@ -37,20 +46,17 @@ def service_counts(request, code):
             service=data["service"], first_day=data["first_day"], last_day=data["last_day"], served=data["served"])])
         messages.success(request, _("Jumlah layanan disimpan untuk %(n)d hari.") % {"n": n})
         return redirect(request.get_full_path())
-    counts = (ServiceCount.objects.filter(service__unit=unit, day__range=(first_day, last_day))
-              .select_related("service"))
-    return render(request, "surveys/service_counts.html", {
-        "unit": unit, "period": period, "form": form, "upload_form": ServiceCountUploadForm(),
-        "counts": counts, "first_day": first_day, "last_day": last_day, "query": request.GET.urlencode(),
-    }, status=400 if request.method == "POST" else 200)
+    return _page(request, unit, form=form, upload_form=ServiceCountUploadForm(),
+                 status=400 if request.method == "POST" else 200)
 
 
 @staff_required
 @require_POST
 def service_counts_upload(request, code):
+    """All rows or none: a file with any wrong row stores nothing and lists each error by row and column."""
     unit = unit_in_scope(request.user, code)
     upload_form = ServiceCountUploadForm(request.POST, request.FILES)
-    errors = []
+    errors: list[str] = []
     if upload_form.is_valid():
         upload = upload_form.cleaned_data["file"]
         rows, errors = parse_upload(upload.read(), upload.name, unit=unit)
@@ -58,13 +64,8 @@ def service_counts_upload(request, code):
             n = record_counts(unit=unit, rows=rows, acting_user=request.user)
             messages.success(request, _("Unggahan diterima: %(n)d jumlah harian disimpan.") % {"n": n})
             return redirect("service_counts", code=code)
-    period, first_day, last_day = _window(request)
-    return render(request, "surveys/service_counts.html", {
-        "unit": unit, "period": period, "upload_form": upload_form, "upload_errors": errors,
-        "form": ServiceCountForm(unit=unit, today=timezone.localdate()),
-        "counts": ServiceCount.objects.filter(service__unit=unit, day__range=(first_day, last_day))
-        .select_related("service"), "first_day": first_day, "last_day": last_day, "query": "",
-    }, status=400)
+    return _page(request, unit, form=ServiceCountForm(unit=unit, today=timezone.localdate()),
+                 upload_form=upload_form, upload_errors=errors, status=400)
 
 
 @staff_required

@@ -113,3 +113,9 @@ def test_kanwil_dashboard_lists_rates_per_upt_and_odd_days(org, period, login):
     assert html.count("data-odd-day=") == 2 and "Lapas Kelas I Semarang" in html
     data = scope_rates([org.semarang, org.surakarta], period)
     assert [u.code for u, _ in data["odd"]] == ["lapas-semarang", "lapas-semarang"]
+
+
+def test_scope_rates_take_the_same_queries_for_more_units(org, period, django_assert_max_num_queries):
+    counted_semarang(org, period)
+    with django_assert_max_num_queries(4):
+        scope_rates([org.semarang, org.surakarta, org.yogyakarta], period)

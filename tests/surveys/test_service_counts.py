@@ -65,12 +65,12 @@ def upload(client, unit, content: bytes, name: str):
 
 
 def test_upload_errors_name_row_and_column_and_store_nothing(org, login):
-    csv = ("tanggal,layanan,jumlah\n"
-           "2026-11-02,Kunjungan keluarga,40\n"
-           "2026-13-40,Kunjungan keluarga,3\n"
-           "2026-11-03,Pijat refleksi,3\n"
-           "03/11/2026,Penitipan barang,tiga\n"
-           ",Penitipan barang,\n").encode()
+    csv = (b"tanggal,layanan,jumlah\n"
+           b"2026-11-02,Kunjungan keluarga,40\n"
+           b"2026-13-40,Kunjungan keluarga,3\n"
+           b"2026-11-03,Pijat refleksi,3\n"
+           b"03/11/2026,Penitipan barang,tiga\n"
+           b",Penitipan barang,\n")
     response = upload(login(org.officer_semarang), org.semarang, csv, "jumlah.csv")
     html = response.content.decode()
     assert response.status_code == 400
@@ -133,3 +133,12 @@ def test_kanwil_and_pusat_may_enter(org, login, who):
     response = login(getattr(org, who)).post(url("service_counts", org.semarang),
                                              {"first_day": "2026-11-02", "service": kunjungan.pk, "served": 4})
     assert response.status_code == 302 and ServiceCount.objects.count() == 1
+
+
+def test_page_and_upload_errors_in_english(org, login):
+    client = login(org.officer_semarang)
+    page = client.get(url("service_counts", org.semarang), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Service counts" in page and "Upload Excel or CSV" in page
+    response = client.post(url("service_counts_upload", org.semarang), HTTP_ACCEPT_LANGUAGE="en",
+                           data={"file": SimpleUploadedFile("a.csv", b"tanggal,layanan,jumlah\n2026-11-02,X,4\n")})
+    assert "Row 2, column layanan: service unknown at this unit." in response.content.decode()
