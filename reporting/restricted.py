@@ -59,3 +59,17 @@ def restrict_modes(modes: dict) -> dict:
     ticket = next((r for r in modes["rows"] if r["mode"] == "ticket"), None)
     hidden = ticket is not None and is_small(ticket["n"])
     return {**modes, "rows": rows, "ticket_percent": None if hidden else modes["ticket_percent"]}
+
+
+def restrict_rates(rates):
+    """Response rates per service and day: a cell of fewer than k responses reads "< k" without its rate; the
+    odd days (for the Kanwil's review) are not listed to the unit."""
+    from types import SimpleNamespace
+
+    def row(r):
+        small = is_small(r.responses)
+        return SimpleNamespace(label=r.label, served=r.served, responses=cell(r.responses),
+                               rate=None if small else r.rate)
+
+    return replace(rates, total=row(rates.total), services=[row(r) for r in rates.services],
+                   days=[row(r) for r in rates.days], odd=[])

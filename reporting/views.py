@@ -23,7 +23,9 @@ from .restricted import (
     restrict_flags,
     restrict_modes,
     restrict_participation,
+    restrict_rates,
 )
+from .service_rates import scope_rates, unit_rates
 
 SUGGESTIONS_PER_PAGE = 20
 
@@ -66,8 +68,9 @@ def dashboard_unit(request, code):
     access_points = selectors.access_points_ranked(unit, period)
     flags = selectors.flag_counts(unit, period)
     modes = selectors.mode_shares(unit, period)
+    rates = unit_rates(unit, period)
     if restricted:
-        modes = restrict_modes(modes)
+        modes, rates = restrict_modes(modes), restrict_rates(rates)
         participation, extra = restrict_participation(participation), restrict_extra(extra)
         figures = restrict_figures(figures)
         access_points, flags = restrict_access_points(access_points), restrict_flags(flags)
@@ -80,6 +83,7 @@ def dashboard_unit(request, code):
         access_points=access_points,
         flags=flags,
         modes=modes,
+        service_rates=rates,
         suggestions=page,
         q=q,
         extra=extra,
@@ -125,7 +129,8 @@ def dashboard_kanwil(request, code):
     data = selectors.kanwil_dashboard(kanwil, period, Unit.objects.visible_to(request.user).filter(kanwil=kanwil))
     sort, descending = _sorting(request)
     data["rows"] = selectors.sort_rows(data["rows"], sort, descending)
-    context.update(data, headers=_sort_headers(period, data["versions"], sort, descending))
+    context.update(data, headers=_sort_headers(period, data["versions"], sort, descending),
+                   service_rates=scope_rates([row.obj for row in data["rows"]], period))
     return render(request, "reporting/dashboard_kanwil.html", context)
 
 

@@ -218,3 +218,39 @@ class TicketBatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = UnitService.objects.filter(unit=unit, active=True)
         self.fields["layout"].choices = [c for c in TicketBatch.Layout.choices if c[0] != TicketBatch.Layout.SINGLE]
+
+
+class ServiceCountForm(forms.Form):
+    """One row of people served: a day (or a range, the same count each day), a service, a count."""
+
+    first_day = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = forms.DateField(label=_("Sampai tanggal"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text=_("Kosongkan untuk satu hari; jumlah berlaku untuk setiap hari."))
+    service = forms.ModelChoiceField(label=_("Layanan"), queryset=UnitService.objects.none())
+    served = forms.IntegerField(label=_("Jumlah orang dilayani"), min_value=0, max_value=100_000)
+
+    def __init__(self, *args, unit, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = UnitService.objects.filter(unit=unit, active=True)
+        self.today = today
+
+    def clean(self):
+        from .service_counts import check_range
+
+        data = super().clean()
+        if data.get("first_day"):
+            data["last_day"], problems = check_range(data["first_day"], data.get("last_day"), today=self.today)
+            for problem in problems:
+                self.add_error("last_day" if data.get("last_day") != data["first_day"] else "first_day", problem)
+        return data
+
+
+class ServiceCountUploadForm(forms.Form):
+    file = forms.FileField(label=_("Berkas Excel (.xlsx) atau CSV"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Berkas terlalu besar (paling besar 512 KB)."))
+        return upload

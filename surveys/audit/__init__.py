@@ -26,6 +26,7 @@ from ..models import (
     KioskDevice,
     Membership,
     Period,
+    ServiceCount,
     Target,
     TicketBatch,
     Unit,
@@ -37,6 +38,7 @@ for model in (Kanwil, Unit, UnitService, Membership, Instrument, InstrumentVersi
     auditlog.register(model, m2m_fields={"instrument_versions"} if model is Period else None)
 auditlog.register(AccessPoint, exclude_fields=["token"])
 auditlog.register(TicketBatch)
+auditlog.register(ServiceCount)
 auditlog.register(KioskDevice, exclude_fields=["code_digest", "credential_digest", "last_sync_at"])
 
 SYSTEM_USERNAME = "sistem"

@@ -18,13 +18,15 @@ from .organisation import (
     sees_everything,
 )
 from .periods import ExtraItem, ExtraItemQuerySet, Period, PeriodQuerySet, Target
+from .service_counts import ServiceCount, ServiceCountQuerySet
 from .tickets import Ticket, TicketBatch, TicketQuerySet
 
 __all__ = [
     "MAX_INDICATORS", "TOKEN_ALPHABET", "TOKEN_LENGTH", "AccessPoint", "AccessPointQuerySet", "ExtraItem",
     "ExtraItemQuerySet", "Indicator", "Instrument", "InstrumentVersion", "Kanwil", "KanwilQuerySet",
     "KioskDevice", "KioskRefusal", "Membership",
-    "Period", "PeriodQuerySet", "Role", "ServiceCatalogue", "Target", "Ticket", "TicketBatch", "TicketQuerySet",
+    "Period", "PeriodQuerySet", "Role", "ServiceCatalogue", "ServiceCount", "ServiceCountQuerySet",
+    "Target", "Ticket", "TicketBatch", "TicketQuerySet",
     "Unit", "UnitKind", "UnitQuerySet",
     "UnitService", "UnitServiceQuerySet", "default_bands", "localized", "localized_label", "membership_of",
     "new_token", "secret_digest", "sees_everything",

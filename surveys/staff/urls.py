@@ -1,7 +1,7 @@
 """Staff pages of the organisation, instruments, periods, targets and access points."""
 from django.urls import path
 
-from . import access_points, instruments, kanwil, periods, tickets, units
+from . import access_points, instruments, kanwil, periods, service_counts, tickets, units
 
 urlpatterns = [
     # Kanwil
@@ -12,6 +12,11 @@ urlpatterns = [
     path("staf/upt/<slug:code>/layanan/<int:pk>/status/", units.unit_service_toggle, name="unit_service_toggle"),
     path("staf/upt/<slug:code>/target/", units.unit_targets, name="unit_targets"),
     path("staf/upt/<slug:code>/target/salin/", units.unit_targets_carry, name="unit_targets_carry"),
+    path("staf/upt/<slug:code>/jumlah-layanan/", service_counts.service_counts, name="service_counts"),
+    path("staf/upt/<slug:code>/jumlah-layanan/unggah/", service_counts.service_counts_upload,
+         name="service_counts_upload"),
+    path("staf/upt/<slug:code>/jumlah-layanan/templat.<str:kind>", service_counts.service_counts_template,
+         name="service_counts_template"),
     path("staf/upt/<slug:code>/butir-tambahan/", units.unit_extra_items, name="unit_extra_items"),
     path("staf/upt/<slug:code>/pratinjau/", units.unit_preview, name="unit_preview"),
     path("staf/butir-tambahan/<int:pk>/status/", units.extra_item_toggle, name="extra_item_toggle"),
