@@ -168,3 +168,17 @@ def test_dashboard_and_methodology_in_english(computed, login):
     assert "Sample below target" in page
     methodology = client.get(reverse("methodology"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "IPAK and IPKP methodology" in methodology and "88.31–100.00" in methodology
+
+
+def test_every_dashboard_shows_the_margin_and_the_category_uncertainty(computed, login):
+    # Worked example (tests/reporting/test_snapshots.py): IK 87,50 ± 11,81, interval 75,69–99,31: B, A or C.
+    page = login(computed.officer_semarang).get(unit_url(computed.semarang)).content.decode()
+    assert 'data-figure="ik-interval">87,50 ± 11,8<' in page
+    assert "Rentang 95 %: 75,69–99,31" in page and "kategori B, mungkin A / C" in page
+    assert "Sampel belum memenuhi (kurang dari 30 jawaban)" in page
+    kanwil = login(computed.kanwil_jateng).get(
+        reverse("dashboard_kanwil", kwargs={"code": computed.jateng.code})).content.decode()
+    # The pooled card (Semarang alone in Jawa Tengah) and Semarang's row in the unit table.
+    assert kanwil.count("87,50 ± 11,8") >= 1 and "IK 87,50 ± 11,8 · n=5 · B, mungkin A / C" in kanwil
+    national = login(computed.pusat).get(reverse("dashboard_national")).content.decode()
+    assert "± 11,8" in national and "B, mungkin A / C" in national
