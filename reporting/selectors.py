@@ -8,15 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from responses.models import Flag, Response
 from surveys.models import AccessPoint, InstrumentVersion, Kanwil, Period, Target, Unit, localized, localized_label
 
+from . import uncertainty
 from .free_text import text_answers
 from .models import Level, Snapshot
 from .participation import daily_series, days_left, needed_path, pace_needed
@@ -133,12 +135,19 @@ def trend(*, level: str, kanwil: Kanwil | None = None, unit: Unit | None = None,
     recent.reverse()
     snaps = Snapshot.objects.current().filter(period__in=recent, level=level, kanwil=kanwil, unit=unit, service=None)
     values: dict[tuple[int, str], Decimal] = {}
+    by_key: dict[tuple[int, str], Snapshot] = {}
     instruments: dict[str, str] = {}
     for s in snaps.select_related("version__instrument").order_by("version__instrument__position"):
         code = s.version.instrument.index_code
         instruments.setdefault(code, code)
         values.setdefault((s.period_id, code), s.nrr)
-    rows = [{"period": p, "values": [values.get((p.pk, code)) for code in instruments]} for p in recent]
+        by_key.setdefault((s.period_id, code), s)
+    rows = [{"period": p, "values": [values.get((p.pk, code)) for code in instruments],
+             "changes": [change_text(by_key.get((before.pk, code)), by_key.get((p.pk, code)))
+                         for code in instruments] if before is not None else [""] * len(instruments)}
+            for before, p in zip([None, *recent[:-1]], recent, strict=True)]
+    for row in rows:
+        row["cells"] = [{"value": v, "change": c} for v, c in zip(row["values"], row["changes"], strict=True)]
     return {
         "instruments": list(instruments),
         "rows": rows,
@@ -150,6 +159,25 @@ def trend(*, level: str, kanwil: Kanwil | None = None, unit: Unit | None = None,
                        for code in instruments],
         },
     }
+
+
+def change_text(before: Snapshot | None, after: Snapshot | None) -> str:
+    """ "naik, bermakna" or "naik, dalam batas kesalahan": the IK's change against its uncertainty
+    (Welch's z on the two IK means, |z| ≥ 1,96; reporting/uncertainty.py). '' when either side lacks an SE."""
+    if before is None or after is None or before.ik_se is None or after.ik_se is None:
+        return ""
+    if before.version_id != after.version_id:
+        return _("versi instrumen berbeda: tidak dibandingkan")
+    moved = uncertainty.change((Fraction(before.ik), float(before.ik_se)), (Fraction(after.ik), float(after.ik_se)))
+    if moved is None:
+        return ""
+    if moved.direction == "same":
+        return _("tetap")
+    word = _("naik") if moved.direction == "up" else _("turun")
+    points = number_format(Decimal(abs(moved.difference)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), 2)
+    if moved.significant:
+        return _("%(word)s %(points)s poin IK, bermakna") % {"word": word, "points": points}
+    return _("%(word)s %(points)s poin IK, dalam batas kesalahan") % {"word": word, "points": points}
 
 
 # --------------------------------------------------------------------------- targets

@@ -182,3 +182,24 @@ def test_every_dashboard_shows_the_margin_and_the_category_uncertainty(computed,
     assert kanwil.count("87,50 ± 11,8") >= 1 and "IK 87,50 ± 11,8 · n=5 · B, mungkin A / C" in kanwil
     national = login(computed.pusat).get(reverse("dashboard_national")).content.decode()
     assert "± 11,8" in national and "B, mungkin A / C" in national
+
+
+@pytest.mark.parametrize(("before", "wording"), [
+    # 30 × all 3s: IK 75,00 with no spread (SE 0); now 87,50 with SE 4,2533 → z = 12,5 / 4,2533 = 2,94 ≥ 1,96.
+    ([[3] * 8] * 30, "naik 12,50 poin IK, bermakna"),
+    # 3 × all 4s and 2 × all 3s: IK 90,00; t = 32, 32, 32, 24, 24 → s_t² = (4224 − 144²/5)/4 = 19,2,
+    # s = 3,125·√19,2 = 13,6931, SE 6,1237 (no FPC: no target then);
+    # −2,50 over √(6,1237² + 4,2533²) = 7,456 → z = −0,34: within the margin of error.
+    ([[4] * 8] * 3 + [[3] * 8] * 2, "turun 2,50 poin IK, dalam batas kesalahan"),
+])
+def test_unit_trend_says_whether_a_change_is_larger_than_its_uncertainty(computed, period, login, before, wording):
+    from tests.factories import make_period
+
+    old = make_period(name="Triwulan III 2026", status="closed", starts_on="2026-07-01", ends_on="2026-09-30")
+    for scores in before:
+        make_response(period=old, unit=computed.semarang, scores={"SPKP": scores, "SPAK": [4] * 5})
+    recompute_period(old.pk)
+    page = login(computed.officer_semarang).get(unit_url(computed.semarang)).content.decode()
+    trend = page[page.index('id="trend-title"'):]
+    assert f'<td class="small" data-change="1">{wording}</td>' in trend
+    assert "uji z Welch pada dua rata-rata IK" in trend
