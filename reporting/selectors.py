@@ -20,6 +20,7 @@ from surveys.models import AccessPoint, InstrumentVersion, Kanwil, Period, Targe
 
 from . import uncertainty
 from .free_text import text_answers
+from .indices import Scale
 from .models import Level, Snapshot
 from .participation import daily_series, days_left, needed_path, pace_needed
 
@@ -370,7 +371,7 @@ def kanwil_dashboard(kanwil: Kanwil, period: Period, units) -> dict:
         "figures": index_figures(period, pooled, below_target=_scope_below_target(rows)),
         "units_below_target": sum(r.below_target for r in rows),
         "trend": trend(level=Level.KANWIL, kanwil=kanwil, until=period),
-    }
+    } | {"funnels": funnels(rows, index_figures(period, pooled))}
 
 
 def national_dashboard(period: Period, kanwils, units) -> dict:
@@ -395,4 +396,84 @@ def national_dashboard(period: Period, kanwils, units) -> dict:
         "figures": index_figures(period, nation, below_target=_scope_below_target(unit_rows)),
         "units_below_target": sum(r.below_target for r in unit_rows),
         "trend": trend(level=Level.NATION, until=period),
+        "funnels": funnels(unit_rows, index_figures(period, nation)),
     }
+
+
+# --------------------------------------------------------------------------- funnel plot
+@dataclass
+class FunnelPoint:
+    obj: object
+    n: int
+    ik: Decimal
+    low_95: float
+    high_95: float
+    low_998: float
+    high_998: float
+    outside_95: str  # "above", "below" or ""
+    outside_998: str
+
+
+@dataclass
+class Funnel:
+    """Each unit's IK against its n around the region's pooled IK, with 95 % and 99,8 % control limits."""
+
+    version: InstrumentVersion
+    centre: Decimal
+    sd: float
+    points: list[FunnelPoint]
+
+    @property
+    def chart_id(self) -> str:
+        return f"chart-funnel-{self.version.pk}"
+
+    @property
+    def above(self) -> list[FunnelPoint]:
+        return [p for p in self.points if p.outside_95 == "above"]
+
+    @property
+    def below(self) -> list[FunnelPoint]:
+        return [p for p in self.points if p.outside_95 == "below"]
+
+    @property
+    def chart(self) -> dict:
+        largest = max((p.n for p in self.points), default=2)
+        steps = sorted({2, largest, *(max(2, round(largest * k / 20)) for k in range(1, 21))})
+        limits = [uncertainty.funnel_limits(float(self.centre), self.sd, n) for n in steps]
+        return {
+            "type": "funnel",
+            "names": {"points": _("UPT"), "centre": _("IK gabungan"), "low_95": _("batas 95 %"),
+                      "high_95": _("batas 95 %"), "low_998": _("batas 99,8 %"), "high_998": _("batas 99,8 %")},
+            "centre": float(self.centre),
+            "points": [{"x": p.n, "y": float(p.ik), "label": str(p.obj), "outside": p.outside_95} for p in
+                       self.points],
+            "limits": {"n": steps, "low_95": [lim.low_95 for lim in limits], "high_95": [lim.high_95 for lim in limits],
+                       "low_998": [lim.low_998 for lim in limits], "high_998": [lim.high_998 for lim in limits]},
+        }
+
+
+def funnels(rows: list[ScopeRow], figures: list[IndexFigure]) -> list[Funnel]:
+    """One funnel per instrument version that has a pooled IK with a spread; units with at least 2 responses."""
+    result = []
+    for position, figure in enumerate(figures):
+        pooled = figure.snapshot
+        if pooled is None or pooled.ik is None:
+            continue
+        version = figure.version
+        variance = uncertainty.ik_variance(
+            uncertainty.Moments(pooled.n_counted, pooled.score_total, pooled.score_squares),
+            indicators=version.indicators.count(), scale=Scale(version.scale_min, version.scale_max))
+        if not variance:
+            continue
+        sd = float(variance) ** 0.5
+        points = []
+        for row in rows:
+            s = row.indices[position] if position < len(row.indices) else None
+            if s is None or s.ik is None or s.n_counted < 2:
+                continue
+            lim = uncertainty.funnel_limits(float(pooled.ik), sd, s.n_counted)
+            points.append(FunnelPoint(row.obj, s.n_counted, s.ik, lim.low_95, lim.high_95, lim.low_998,
+                                      lim.high_998, uncertainty.outside(float(s.ik), lim),
+                                      uncertainty.outside(float(s.ik), lim, wide=True)))
+        result.append(Funnel(version, pooled.ik, sd, points))
+    return result

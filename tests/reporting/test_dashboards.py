@@ -203,3 +203,38 @@ def test_unit_trend_says_whether_a_change_is_larger_than_its_uncertainty(compute
     trend = page[page.index('id="trend-title"'):]
     assert f'<td class="small" data-change="1">{wording}</td>' in trend
     assert "uji z Welch pada dua rata-rata IK" in trend
+
+
+def funnel_region(computed, period):
+    """Jawa Tengah: Semarang (worked, n 5, IK 87,50) and Surakarta (30 × all 2s, IK 50,00).
+
+    Pooled: n 35, Σt 620, Σt² 11638 → IK 55,36; s_t² = (11638 − 620²/35)/34 = 19,2689, s = 3,125·4,3896 = 13,717.
+    Semarang, n 5: 55,36 ± 1,96·13,717/√5 = ± 12,02 (95 %), ± 18,96 (99,8 %) → above both.
+    Surakarta, n 30: ± 4,91 (95 %) → 50,45–60,27: below; ± 7,74 (99,8 %) → inside.
+    """
+    for _ in range(30):
+        make_response(period=period, unit=computed.surakarta, scores={"SPKP": [2] * 8, "SPAK": [4] * 5})
+    recompute_period(period.pk)
+
+
+def test_kanwil_funnel_table_names_the_units_outside_the_limits(computed, period, login):
+    funnel_region(computed, period)
+    page = login(computed.kanwil_jateng).get(
+        reverse("dashboard_kanwil", kwargs={"code": computed.jateng.code})).content.decode()
+    table = page[page.index('data-funnel-table="IPKP"'):]
+    table = table[:table.index("</table>")]
+    above = table[table.index('data-outside="above"'):]
+    assert f"<strong>{computed.semarang.name}</strong>" in above.split("</tr>")[0]
+    assert "43,34–67,38" in above.split("</tr>")[0]
+    below = table[table.index('data-outside="below"'):].split("</tr>")[0]
+    assert computed.surakarta.name in below and "<strong>" not in below and "50,45–60,27" in below
+    assert "IK gabungan wilayah 55,36" in page
+    # The unit table's default order is by name, not by index.
+    names = page[page.index("UPT di wilayah ini"):]
+    assert names.index(computed.semarang.name) < names.index(computed.surakarta.name)
+
+
+def test_national_funnel_is_drawn_from_the_units(computed, period, login):
+    funnel_region(computed, period)
+    page = login(computed.pusat).get(reverse("dashboard_national")).content.decode()
+    assert 'data-funnel-table="IPKP"' in page and 'data-chart="chart-funnel-' in page
