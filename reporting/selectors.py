@@ -98,6 +98,27 @@ class IndexFigure:
         return f"chart-ind-{self.version.pk}"
 
     @property
+    def precision_margin(self) -> float:
+        from django.conf import settings
+
+        return settings.PRECISION_TARGET_MARGIN
+
+    @property
+    def precision_target(self) -> int | None:
+        """Responses needed for a 95 % margin of ± PRECISION_TARGET_MARGIN IK points, given the observed
+        spread (and the population, when known); None before two responses."""
+        s = self.snapshot
+        if s is None or s.n_counted < 2:
+            return None
+        variance = uncertainty.ik_variance(
+            uncertainty.Moments(s.n_counted, s.score_total, s.score_squares),
+            indicators=len(s.indicators) or self.version.indicators.count(),
+            scale=Scale(self.version.scale_min, self.version.scale_max))
+        if not variance:
+            return None
+        return uncertainty.precision_target(float(variance) ** 0.5, self.precision_margin, s.ik_population)
+
+    @property
     def chart(self) -> dict:
         return {
             "type": "bar",

@@ -238,3 +238,13 @@ def test_national_funnel_is_drawn_from_the_units(computed, period, login):
     funnel_region(computed, period)
     page = login(computed.pusat).get(reverse("dashboard_national")).content.decode()
     assert 'data-funnel-table="IPKP"' in page and 'data-chart="chart-funnel-' in page
+
+
+def test_unit_card_shows_the_target_by_precision(computed, login, settings):
+    # Worked SPKP: s = 3,125·√9,5 = 9,6319; n₀ = (1,96 · 9,6319 / 3)² = 39,60; N = 200: 39,60 / (1 + 38,60/200)
+    # = 33,19 → 34 responses for ± 3 IK points. With ± 5: n₀ = 14,26 → 13,37 → 14.
+    page = login(computed.officer_semarang).get(unit_url(computed.semarang)).content.decode()
+    assert "Target presisi: 34 jawaban untuk rentang ± 3,0 poin IK (sebaran saat ini; kini 5)." in page
+    settings.PRECISION_TARGET_MARGIN = 5.0
+    page = login(computed.officer_semarang).get(unit_url(computed.semarang)).content.decode()
+    assert "Target presisi: 14 jawaban untuk rentang ± 5,0 poin IK" in page
