@@ -59,6 +59,18 @@ class Snapshot(models.Model):
     category_unflagged = models.CharField(max_length=2, blank=True)
     unit_average_nrr = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     unit_average_ik = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # How sure the IK is (reporting/uncertainty.py): exact Σt and Σt² of the counted responses' total scores
+    # (n is n_counted), the population N used for the finite-population correction (None: not known), the
+    # standard error, the 95 % margin (Student t) and its bounds, and the categories the interval touches
+    # ("B,A": own category first). All None / empty below two responses.
+    score_total = models.BigIntegerField(default=0)
+    score_squares = models.BigIntegerField(default=0)
+    ik_population = models.PositiveIntegerField(null=True, blank=True)
+    ik_se = models.DecimalField(max_digits=8, decimal_places=4, null=True, blank=True)
+    ik_margin_95 = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    ik_low_95 = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    ik_high_95 = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    ik_categories_95 = models.CharField(max_length=20, blank=True)
     # Arrival time of the latest response in scope (any status), for "last response" on dashboards.
     last_response_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(default=timezone.now)
@@ -109,6 +121,9 @@ class ScoreTotal(models.Model):
     flagged = models.BooleanField()
     n = models.BigIntegerField(default=0)
     last_response_id = models.BigIntegerField(null=True)
+    # Σt and Σt² of the responses' total scores t (sum of a response's indicator scores): the IK's spread.
+    t_sum = models.BigIntegerField(default=0)
+    t_squares = models.BigIntegerField(default=0)
     locals().update(_total_fields())
 
     class Meta:

@@ -82,6 +82,11 @@ class PublishedFigure:
     unit_average_nrr: Decimal | None = None
     unit_average_ik: Decimal | None = None
     unit_average_units: int = 0
+    # How sure the IK is (reporting/uncertainty.py): 95 % margin, bounds, categories the interval touches.
+    ik_margin_95: Decimal | None = None
+    ik_low_95: Decimal | None = None
+    ik_high_95: Decimal | None = None
+    ik_categories_95: str = ""
 
     @property
     def published(self) -> bool:
@@ -100,6 +105,9 @@ class PublishedFigure:
             "n_rejected": self.n_rejected, "computed_at": self.computed_at.isoformat(), "revision": self.revision,
             "target": self.target, "below_target": self.below_target,
             "nrr": _text(self.nrr), "ik": _text(self.ik), "category": self.category or None,
+            "ik_margin_95": _text(self.ik_margin_95),
+            "ik_interval_95": None if self.ik_margin_95 is None else [_text(self.ik_low_95), _text(self.ik_high_95)],
+            "ik_categories_95": [c for c in self.ik_categories_95.split(",") if c],
             "unit_average": None if self.unit_average_nrr is None else {
                 "nrr": _text(self.unit_average_nrr), "ik": _text(self.unit_average_ik),
                 "units": self.unit_average_units,
@@ -142,6 +150,10 @@ def publish(snapshot: Snapshot, *, target: int | None = None, unit_average: Unit
         unit_average_nrr=average.nrr if average else None,
         unit_average_ik=average.ik if average else None,
         unit_average_units=average.units if average else 0,
+        ik_margin_95=snapshot.ik_margin_95 if shown else None,
+        ik_low_95=snapshot.ik_low_95 if shown else None,
+        ik_high_95=snapshot.ik_high_95 if shown else None,
+        ik_categories_95=snapshot.ik_categories_95 if shown else "",
     )
 
 

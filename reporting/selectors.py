@@ -8,16 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from responses.models import Channel, Flag, Response
 from surveys.models import AccessPoint, InstrumentVersion, Kanwil, Period, Target, Unit, localized, localized_label
 
+from . import uncertainty
 from .free_text import text_answers
+from .indices import Scale
 from .models import Level, Snapshot
 from .participation import daily_series, days_left, needed_path, pace_needed
 
@@ -96,6 +99,27 @@ class IndexFigure:
         return f"chart-ind-{self.version.pk}"
 
     @property
+    def precision_margin(self) -> float:
+        from django.conf import settings
+
+        return settings.PRECISION_TARGET_MARGIN
+
+    @property
+    def precision_target(self) -> int | None:
+        """Responses needed for a 95 % margin of ± PRECISION_TARGET_MARGIN IK points, given the observed
+        spread (and the population, when known); None before two responses."""
+        s = self.snapshot
+        if s is None or s.n_counted < 2:
+            return None
+        variance = uncertainty.ik_variance(
+            uncertainty.Moments(s.n_counted, s.score_total, s.score_squares),
+            indicators=len(s.indicators) or self.version.indicators.count(),
+            scale=Scale(self.version.scale_min, self.version.scale_max))
+        if not variance:
+            return None
+        return uncertainty.precision_target(float(variance) ** 0.5, self.precision_margin, s.ik_population)
+
+    @property
     def chart(self) -> dict:
         return {
             "type": "bar",
@@ -136,13 +160,20 @@ def trend(*, level: str, kanwil: Kanwil | None = None, unit: Unit | None = None,
     recent.reverse()
     snaps = Snapshot.objects.current().filter(period__in=recent, level=level, kanwil=kanwil, unit=unit, service=None)
     values: dict[tuple[int, str], Decimal] = {}
+    by_key: dict[tuple[int, str], Snapshot] = {}
     instruments: dict[str, str] = {}
     for s in snaps.select_related("version__instrument").order_by("version__instrument__position"):
         code = s.version.instrument.index_code
         instruments.setdefault(code, code)
         if s.n_counted >= min_n:
             values.setdefault((s.period_id, code), s.nrr)
-    rows = [{"period": p, "values": [values.get((p.pk, code)) for code in instruments]} for p in recent]
+            by_key.setdefault((s.period_id, code), s)
+    rows = [{"period": p, "values": [values.get((p.pk, code)) for code in instruments],
+             "changes": [change_text(by_key.get((before.pk, code)), by_key.get((p.pk, code)))
+                         for code in instruments] if before is not None else [""] * len(instruments)}
+            for before, p in zip([None, *recent[:-1]], recent, strict=True)]
+    for row in rows:
+        row["cells"] = [{"value": v, "change": c} for v, c in zip(row["values"], row["changes"], strict=True)]
     return {
         "instruments": list(instruments),
         "rows": rows,
@@ -154,6 +185,25 @@ def trend(*, level: str, kanwil: Kanwil | None = None, unit: Unit | None = None,
                        for code in instruments],
         },
     }
+
+
+def change_text(before: Snapshot | None, after: Snapshot | None) -> str:
+    """ "naik, bermakna" or "naik, dalam batas kesalahan": the IK's change against its uncertainty
+    (Welch's z on the two IK means, |z| ≥ 1,96; reporting/uncertainty.py). '' when either side lacks an SE."""
+    if before is None or after is None or before.ik_se is None or after.ik_se is None:
+        return ""
+    if before.version_id != after.version_id:
+        return _("versi instrumen berbeda: tidak dibandingkan")
+    moved = uncertainty.change((Fraction(before.ik), float(before.ik_se)), (Fraction(after.ik), float(after.ik_se)))
+    if moved is None:
+        return ""
+    if moved.direction == "same":
+        return _("tetap")
+    word = _("naik") if moved.direction == "up" else _("turun")
+    points = number_format(Decimal(abs(moved.difference)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), 2)
+    if moved.significant:
+        return _("%(word)s %(points)s poin IK, bermakna") % {"word": word, "points": points}
+    return _("%(word)s %(points)s poin IK, dalam batas kesalahan") % {"word": word, "points": points}
 
 
 # --------------------------------------------------------------------------- targets
@@ -358,7 +408,7 @@ def kanwil_dashboard(kanwil: Kanwil, period: Period, units) -> dict:
         "figures": index_figures(period, pooled, below_target=_scope_below_target(rows)),
         "units_below_target": sum(r.below_target for r in rows),
         "trend": trend(level=Level.KANWIL, kanwil=kanwil, until=period),
-    }
+    } | {"funnels": funnels(rows, index_figures(period, pooled))}
 
 
 def national_dashboard(period: Period, kanwils, units) -> dict:
@@ -383,4 +433,84 @@ def national_dashboard(period: Period, kanwils, units) -> dict:
         "figures": index_figures(period, nation, below_target=_scope_below_target(unit_rows)),
         "units_below_target": sum(r.below_target for r in unit_rows),
         "trend": trend(level=Level.NATION, until=period),
+        "funnels": funnels(unit_rows, index_figures(period, nation)),
     }
+
+
+# --------------------------------------------------------------------------- funnel plot
+@dataclass
+class FunnelPoint:
+    obj: object
+    n: int
+    ik: Decimal
+    low_95: float
+    high_95: float
+    low_998: float
+    high_998: float
+    outside_95: str  # "above", "below" or ""
+    outside_998: str
+
+
+@dataclass
+class Funnel:
+    """Each unit's IK against its n around the region's pooled IK, with 95 % and 99,8 % control limits."""
+
+    version: InstrumentVersion
+    centre: Decimal
+    sd: float
+    points: list[FunnelPoint]
+
+    @property
+    def chart_id(self) -> str:
+        return f"chart-funnel-{self.version.pk}"
+
+    @property
+    def above(self) -> list[FunnelPoint]:
+        return [p for p in self.points if p.outside_95 == "above"]
+
+    @property
+    def below(self) -> list[FunnelPoint]:
+        return [p for p in self.points if p.outside_95 == "below"]
+
+    @property
+    def chart(self) -> dict:
+        largest = max((p.n for p in self.points), default=2)
+        steps = sorted({2, largest, *(max(2, round(largest * k / 20)) for k in range(1, 21))})
+        limits = [uncertainty.funnel_limits(float(self.centre), self.sd, n) for n in steps]
+        return {
+            "type": "funnel",
+            "names": {"points": _("UPT"), "centre": _("IK gabungan"), "low_95": _("batas 95 %"),
+                      "high_95": _("batas 95 %"), "low_998": _("batas 99,8 %"), "high_998": _("batas 99,8 %")},
+            "centre": float(self.centre),
+            "points": [{"x": p.n, "y": float(p.ik), "label": str(p.obj), "outside": p.outside_95} for p in
+                       self.points],
+            "limits": {"n": steps, "low_95": [lim.low_95 for lim in limits], "high_95": [lim.high_95 for lim in limits],
+                       "low_998": [lim.low_998 for lim in limits], "high_998": [lim.high_998 for lim in limits]},
+        }
+
+
+def funnels(rows: list[ScopeRow], figures: list[IndexFigure]) -> list[Funnel]:
+    """One funnel per instrument version that has a pooled IK with a spread; units with at least 2 responses."""
+    result = []
+    for position, figure in enumerate(figures):
+        pooled = figure.snapshot
+        if pooled is None or pooled.ik is None:
+            continue
+        version = figure.version
+        variance = uncertainty.ik_variance(
+            uncertainty.Moments(pooled.n_counted, pooled.score_total, pooled.score_squares),
+            indicators=version.indicators.count(), scale=Scale(version.scale_min, version.scale_max))
+        if not variance:
+            continue
+        sd = float(variance) ** 0.5
+        points = []
+        for row in rows:
+            s = row.indices[position] if position < len(row.indices) else None
+            if s is None or s.ik is None or s.n_counted < 2:
+                continue
+            lim = uncertainty.funnel_limits(float(pooled.ik), sd, s.n_counted)
+            points.append(FunnelPoint(row.obj, s.n_counted, s.ik, lim.low_95, lim.high_95, lim.low_998,
+                                      lim.high_998, uncertainty.outside(float(s.ik), lim),
+                                      uncertainty.outside(float(s.ik), lim, wide=True)))
+        result.append(Funnel(version, pooled.ik, sd, points))
+    return result

@@ -17,15 +17,17 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from responses.models import Response
-from surveys.models import MAX_INDICATORS, InstrumentVersion, Period, Unit
+from surveys.models import MAX_INDICATORS, InstrumentVersion, Period, Target, Unit
 
-from .indices import Band, IndicatorTotal, Scale, compute_index, unit_average
+from . import uncertainty
+from .indices import TWO_PLACES, Band, IndicatorTotal, Scale, compute_index, unit_average
 from .models import Level, Snapshot
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,9 @@ class Totals:
     n_flagged: int = 0
     n_rejected: int = 0
     last_response_at: datetime | None = None
+    score_total: int = 0  # Σt over the counted responses (t: one response's total score)
+    score_squares: int = 0  # Σt²
+    population: int | None = None  # N for the finite-population correction; None when not known
     sums: list[int] = field(default_factory=list)
     counts: list[int] = field(default_factory=list)
     sums_unflagged: list[int] = field(default_factory=list)
@@ -56,9 +61,18 @@ class Totals:
             values.extend([0] * (self.width - len(values)))
 
     def add(self, other: Totals) -> None:
+        # The population of a pooled scope is known only when every part's is.
+        if self.n_counted == 0 and self.n_rejected == 0 and self.population is None and not self.score_total:
+            self.population = other.population
+        elif self.population is None or other.population is None:
+            self.population = None
+        else:
+            self.population += other.population
         self.n_counted += other.n_counted
         self.n_flagged += other.n_flagged
         self.n_rejected += other.n_rejected
+        self.score_total += other.score_total
+        self.score_squares += other.score_squares
         if other.last_response_at and (self.last_response_at is None or other.last_response_at > self.last_response_at):
             self.last_response_at = other.last_response_at
         for name in ("sums", "counts", "sums_unflagged", "counts_unflagged"):
@@ -68,7 +82,8 @@ class Totals:
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot, width: int) -> Totals:
-        totals = cls(width, snapshot.n_counted, snapshot.n_flagged, snapshot.n_rejected, snapshot.last_response_at)
+        totals = cls(width, snapshot.n_counted, snapshot.n_flagged, snapshot.n_rejected, snapshot.last_response_at,
+                     snapshot.score_total, snapshot.score_squares, snapshot.ik_population)
         for position, row in enumerate(snapshot.indicators[:width]):
             totals.sums[position] = int(row.get("sum") or 0)
             totals.counts[position] = int(row.get("count") or 0)
@@ -125,10 +140,12 @@ def aggregate_scoresheets(period: Period, *, unit_id: int | None = None,
     # Column names come from range(); values are parameters.
     if source == "totals":
         columns = ", ".join(f"s_{i}, c_{i}" for i in range(1, width + 1))
-        sql = f"SELECT {keys}, n, last_response_id, {columns} FROM reporting_scoretotal WHERE {where}"  # noqa: S608
+        sql = (f"SELECT {keys}, n, last_response_id, t_sum, t_squares, {columns} "  # noqa: S608
+               f"FROM reporting_scoretotal WHERE {where}")
     else:
         columns = ", ".join(f"SUM(score_{i}), COUNT(score_{i})" for i in range(1, width + 1))
-        sql = (f"SELECT {keys}, COUNT(*), MAX(response_id), {columns} "  # noqa: S608
+        t = "(" + " + ".join(f"COALESCE(score_{i}, 0)" for i in range(1, MAX_INDICATORS + 1)) + ")"
+        sql = (f"SELECT {keys}, COUNT(*), MAX(response_id), SUM({t}), SUM({t} * {t}), {columns} "  # noqa: S608
                f"FROM responses_scoresheet WHERE {where} GROUP BY {keys}")
     groups: dict[tuple[int, int, int], Totals] = {}
     last_ids: dict[tuple[int, int, int], int] = {}
@@ -141,7 +158,8 @@ def aggregate_scoresheets(period: Period, *, unit_id: int | None = None,
             unit, version, service, status, flagged, n, last_id = row[:7]
             if not n:
                 continue
-            scores = [int(v or 0) for v in row[7:]]
+            t_sum, t_squares = int(row[7] or 0), int(row[8] or 0)
+            scores = [int(v or 0) for v in row[9:]]
             sums, counts = scores[0::2], scores[1::2]
             key = (unit, version, service)
             totals = groups.setdefault(key, Totals(width))
@@ -150,6 +168,8 @@ def aggregate_scoresheets(period: Period, *, unit_id: int | None = None,
                 totals.n_rejected += n
                 continue
             totals.n_counted += n
+            totals.score_total += t_sum
+            totals.score_squares += t_squares
             _add_into(totals.sums, sums)
             _add_into(totals.counts, counts)
             if flagged:
@@ -161,6 +181,10 @@ def aggregate_scoresheets(period: Period, *, unit_id: int | None = None,
     created = dict(Response.objects.filter(pk__in=set(last_ids.values())).values_list("pk", "created_at"))
     for key, last_id in last_ids.items():
         groups[key].last_response_at = created.get(last_id)
+    populations = dict(Target.objects.filter(period=period, service_id__in={s for _u, _v, s in groups}).values_list(
+        "service_id", "population"))
+    for (_unit, _version, service), totals in groups.items():
+        totals.population = populations.get(service)
     return groups
 
 
@@ -195,8 +219,34 @@ def _snapshot_values(totals: Totals, info: VersionInfo) -> dict:
         "nrr": full.nrr, "ik": full.ik, "category": full.category,
         "nrr_unflagged": unflagged.nrr, "ik_unflagged": unflagged.ik, "category_unflagged": unflagged.category,
         "unit_average_nrr": None, "unit_average_ik": None,
+        **_interval_values(totals, info, full.ik_exact),
         "_result": full,
     }
+
+
+FOUR_PLACES = Decimal("0.0001")
+
+
+def _interval_values(totals: Totals, info: VersionInfo, ik) -> dict:
+    """The stored uncertainty of one scope's IK (reporting/uncertainty.py)."""
+    moments = uncertainty.Moments(totals.n_counted, totals.score_total, totals.score_squares)
+    result = uncertainty.interval(moments, ik, indicators=len(info.codes), scale=info.scale, bands=info.bands,
+                                  population=totals.population)
+    values = {"score_total": totals.score_total, "score_squares": totals.score_squares,
+              "ik_population": totals.population}
+    if result is None:
+        return {**values, "ik_se": None, "ik_margin_95": None, "ik_low_95": None, "ik_high_95": None,
+                "ik_categories_95": ""}
+    return {
+        **values,
+        "ik_se": Decimal(repr(result.se)).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP),
+        "ik_margin_95": _two(result.margin), "ik_low_95": _two(result.low), "ik_high_95": _two(result.high),
+        "ik_categories_95": ",".join(result.categories),
+    }
+
+
+def _two(value: float) -> Decimal:
+    return Decimal(repr(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def _text(value) -> str | None:
@@ -230,17 +280,38 @@ def build_rows(
     return rows
 
 
-def _roll_up_services(groups: dict[tuple[int, int, int], Totals]) -> dict[tuple[int, int], Totals]:
+def _roll_up_services(groups: dict[tuple[int, int, int], Totals], period: Period) -> dict[tuple[int, int], Totals]:
     units: dict[tuple[int, int], Totals] = {}
     for (unit, version, _service), totals in groups.items():
         units.setdefault((unit, version), Totals(totals.width)).add(totals)
+    populations = unit_populations(period, {unit for unit, _version in units})
+    for (unit, _version), totals in units.items():
+        totals.population = populations.get(unit)
     return units
+
+
+def unit_populations(period: Period, unit_ids) -> dict[int, int]:
+    """A unit's population N: the sum of its services' targets, for units whose every active service has one."""
+    from surveys.models import UnitService
+
+    services: dict[int, set[int]] = {}
+    active = UnitService.objects.filter(unit_id__in=list(unit_ids), active=True)
+    for unit, service in active.values_list("unit_id", "pk"):
+        services.setdefault(unit, set()).add(service)
+    known: dict[int, dict[int, int]] = {}
+    for unit, service, population in Target.objects.filter(period=period, service__unit_id__in=list(unit_ids)) \
+            .values_list("service__unit_id", "service_id", "population"):
+        known.setdefault(unit, {})[service] = population
+    return {unit: sum(known[unit].values()) for unit, ids in services.items()
+            if unit in known and set(known[unit]) >= ids}
 
 
 # --------------------------------------------------------------------------- storing
 FIGURE_FIELDS = (
     "n_counted", "n_flagged", "n_rejected", "indicators", "last_response_at", "nrr", "ik", "category",
     "nrr_unflagged", "ik_unflagged", "category_unflagged", "unit_average_nrr", "unit_average_ik",
+    "score_total", "score_squares", "ik_population", "ik_se", "ik_margin_95", "ik_low_95", "ik_high_95",
+    "ik_categories_95",
 )
 
 
@@ -338,7 +409,7 @@ def recompute_period(period_id: int, *, now: datetime | None = None, progress: P
         if progress:
             progress(1, 3)
         infos = VersionInfo.load({version for _unit, version, _service in groups})
-        unit_totals = _roll_up_services(groups)
+        unit_totals = _roll_up_services(groups, period)
         rows = build_rows(groups, unit_totals, infos, _kanwil_map({unit for unit, _v in unit_totals}))
         if progress:
             progress(2, 3)
@@ -358,7 +429,7 @@ def recompute_unit(unit_id: int, period_id: int, *, now: datetime | None = None)
         unit = Unit.objects.get(pk=unit_id)
         groups = aggregate_scoresheets(period, unit_id=unit_id)
         width = _score_width(period)
-        unit_totals = _roll_up_services(groups)
+        unit_totals = _roll_up_services(groups, period)
         others = Snapshot.objects.filter(period=period, level=Level.UNIT, service=None, is_current=True).exclude(
             unit_id=unit_id
         )

@@ -8,19 +8,24 @@ from surveys.models import MAX_INDICATORS
 
 KEYS = ["period_id", "unit_id", "version_id", "service_id", "status", "flagged"]
 SCORES = range(1, MAX_INDICATORS + 1)
-TOTAL_COLUMNS = ", ".join(["n", "last_response_id", *(f"s_{i}, c_{i}" for i in SCORES)])
+TOTAL_COLUMNS = ", ".join(["n", "last_response_id", "t_sum", "t_squares", *(f"s_{i}, c_{i}" for i in SCORES)])
+# One response's total score t (the sum of its indicator scores); Σt and Σt² give the IK's margin of error.
+RESPONSE_TOTAL = "(" + " + ".join(f"COALESCE(score_{i}, 0)" for i in SCORES) + ")"
 TABLE = "reporting_scoretotal"
 
 
 def _grouped(source: str) -> str:
     aggregates = ", ".join(f"COALESCE(SUM(score_{i}), 0), COUNT(score_{i})" for i in SCORES)
     keys = ", ".join(KEYS)
-    return f"SELECT {keys}, COUNT(*), MAX(response_id), {aggregates} FROM {source} GROUP BY {keys} ORDER BY {keys}"
+    moments = f"COALESCE(SUM({RESPONSE_TOTAL}), 0), COALESCE(SUM({RESPONSE_TOTAL} * {RESPONSE_TOTAL}), 0)"
+    return (f"SELECT {keys}, COUNT(*), MAX(response_id), {moments}, {aggregates} FROM {source} "
+            f"GROUP BY {keys} ORDER BY {keys}")
 
 
 def _add(source: str) -> str:
     updates = ", ".join(
-        ["n = t.n + EXCLUDED.n", "last_response_id = GREATEST(t.last_response_id, EXCLUDED.last_response_id)"]
+        ["n = t.n + EXCLUDED.n", "last_response_id = GREATEST(t.last_response_id, EXCLUDED.last_response_id)",
+         "t_sum = t.t_sum + EXCLUDED.t_sum", "t_squares = t.t_squares + EXCLUDED.t_squares"]
         + [f"s_{i} = t.s_{i} + EXCLUDED.s_{i}, c_{i} = t.c_{i} + EXCLUDED.c_{i}" for i in SCORES]
     )
     return (f"INSERT INTO {TABLE} AS t ({', '.join(KEYS)}, {TOTAL_COLUMNS}) {_grouped(source)} "
@@ -28,8 +33,11 @@ def _add(source: str) -> str:
 
 
 def _subtract(source: str) -> str:
-    columns = ", ".join(["n", "last_id", *(f"s_{i}, c_{i}" for i in SCORES)])
-    updates = ", ".join(["n = t.n - d.n"] + [f"s_{i} = t.s_{i} - d.s_{i}, c_{i} = t.c_{i} - d.c_{i}" for i in SCORES])
+    columns = ", ".join(["n", "last_id", "t_sum", "t_squares", *(f"s_{i}, c_{i}" for i in SCORES)])
+    updates = ", ".join(
+        ["n = t.n - d.n", "t_sum = t.t_sum - d.t_sum", "t_squares = t.t_squares - d.t_squares"]
+        + [f"s_{i} = t.s_{i} - d.s_{i}, c_{i} = t.c_{i} - d.c_{i}" for i in SCORES]
+    )
     match = " AND ".join(f"t.{k} = d.{k}" for k in KEYS)
     return (f"UPDATE {TABLE} AS t SET {updates} FROM ({_grouped(source)}) AS d ({', '.join(KEYS)}, {columns}) "
             f"WHERE {match}; DELETE FROM {TABLE} WHERE n = 0;")

@@ -42,7 +42,7 @@ def _participation(n_counted: int, target: int | None) -> str | None:
 def _row(snap: Snapshot, figure: PublishedFigure, *, final: bool) -> dict:
     shown = figure.published
     unit, kanwil = snap.unit, snap.kanwil or (snap.unit.kanwil if snap.unit else None)
-    margin = getattr(snap, "margin_of_error", None)  # present once snapshots carry a margin of error
+    margin = snap.ik_margin_95  # the 95 % margin of the IK (reporting.uncertainty)
     return {
         "period_id": snap.period_id, "period_name": snap.period.name, "period_status": snap.period.status,
         "level": snap.level,

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 from reporting.extra_items import scope_extra_results
 from reporting.followups.selectors import action_plan_rows
 from reporting.models import Level
+from reporting.uncertainty import category_text
 from responses.disclosure import Suppressed, cell, is_small, rules_applied
 from surveys.models import ExtraItem, localized, localized_label
 
@@ -90,6 +91,12 @@ def cover(data: RecapData, *, now: datetime, restricted: bool = False, raw: bool
     )
 
 
+def category_range(snap) -> str:
+    """ "B, mungkin A" when the IK's 95 % interval touches another category, else the category alone."""
+    codes = [c for c in (snap.ik_categories_95 or "").split(",") if c]
+    return category_text(codes, _("mungkin")) if codes else snap.category
+
+
 def index_sheet(table: IndexTable, scope: Scope, period_name: str) -> Sheet:
     """The IPAK or IPKP sheet: one row per UPT, then the pooled total and the unweighted unit mean."""
     instrument = table.version.instrument
@@ -107,6 +114,8 @@ def index_sheet(table: IndexTable, scope: Scope, period_name: str) -> Sheet:
         Column(_("NRR (%(index)s)") % {"index": index}, DEC2, 10),
         Column(_("IK"), DEC2, 9),
         Column(_("Kategori"), CATEGORY, 9),
+        Column(_("± IK (95 %)"), DEC2, 9),
+        Column(_("Kategori dalam rentang 95 %"), TEXT, 14),
         Column(_("IK tanpa respons bertanda"), DEC2, 12),
         Column(_("Respons bertanda"), INT, 10),
         Column(_("Ditolak peninjau"), INT, 10),
@@ -115,11 +124,12 @@ def index_sheet(table: IndexTable, scope: Scope, period_name: str) -> Sheet:
 
     def figures(snap, target: int) -> list:
         if snap is None:
-            return [target, 0, participation(0, target), *[None] * len(codes), None, None, "", None, 0, 0]
+            return [target, 0, participation(0, target), *[None] * len(codes), None, None, "", None, "", None, 0, 0]
         return [
             target, snap.n_counted, participation(snap.n_counted, target),
             *[indicator_nrr(snap, code) for code in codes],
-            snap.nrr, snap.ik, snap.category, snap.ik_unflagged, snap.n_flagged, snap.n_rejected,
+            snap.nrr, snap.ik, snap.category, snap.ik_margin_95, category_range(snap),
+            snap.ik_unflagged, snap.n_flagged, snap.n_rejected,
         ]
 
     def remark(snap, target: int) -> str:
@@ -143,7 +153,8 @@ def index_sheet(table: IndexTable, scope: Scope, period_name: str) -> Sheet:
         if table.total is not None and table.total.unit_average_nrr is not None:
             blank = [None] * (len(codes) + 3)
             totals.append(["", "", _("Rata-rata UPT (tidak berbobot)"), "", *blank,
-                           table.total.unit_average_nrr, table.total.unit_average_ik, "", None, None, None, ""])
+                           table.total.unit_average_nrr, table.total.unit_average_ik, "", None, "", None, None, None,
+                           ""])
     return Sheet(
         title=index,
         title_lines=[f"{index} — {instrument.index_name}", f"{scope.label} · {period_name}"],

@@ -6,12 +6,9 @@ from django.db import migrations, models
 
 def install_triggers(apps, schema_editor):
     """PostgreSQL only: SQLite (the embedded demo) recomputes with a GROUP BY instead."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    from reporting.totals_sql import INSTALL
-
-    for statement in INSTALL:
-        schema_editor.execute(statement)
+    # reporting/totals_sql.py always holds the latest trigger SQL, which reads columns added by later
+    # migrations: 0005_snapshot_uncertainty installs it (and refills the table) instead.
+    return
 
 
 def remove_triggers(apps, schema_editor):

@@ -14,5 +14,6 @@ from .reporting import *  # noqa: F403
 from .security import *  # noqa: F403
 from .security import SILENCED_SECURITY_CHECKS
 from .tickets import *  # noqa: F403
+from .uncertainty import *  # noqa: F403
 
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, *SILENCED_SECURITY_CHECKS]  # noqa: F405

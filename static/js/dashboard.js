@@ -31,12 +31,37 @@
     return { type: "bar", options: options, data: { labels: spec.labels, datasets: datasets } };
   }
 
+  // Funnel plot: each unit's IK (points) against its n, around the pooled IK with 95 % and 99.8 % limits.
+  function funnel(spec, base) {
+    var line = function (key, colour, dash) {
+      return { type: "line", label: spec.names[key], borderColor: colour, backgroundColor: colour,
+               borderDash: dash, pointRadius: 0, fill: false,
+               data: spec.limits.n.map(function (n, i) { return { x: n, y: spec.limits[key][i] }; }) };
+    };
+    var colours = spec.points.map(function (p) { return p.outside ? "#b02a37" : "#0d6efd"; });
+    var datasets = [
+      { type: "scatter", label: spec.names.points, data: spec.points, backgroundColor: colours, pointRadius: 4 },
+      { type: "line", label: spec.names.centre, borderColor: "#146c43", pointRadius: 0,
+        data: [{ x: spec.limits.n[0], y: spec.centre }, { x: spec.limits.n[spec.limits.n.length - 1], y: spec.centre }] },
+      line("low_95", "#b35900", [6, 4]), line("high_95", "#b35900", [6, 4]),
+      line("low_998", "#6c757d", [2, 3]), line("high_998", "#6c757d", [2, 3])
+    ];
+    var options = Object.assign({}, base, {
+      plugins: { legend: { display: true }, tooltip: { callbacks: { label: function (ctx) {
+        return ctx.raw && ctx.raw.label ? ctx.raw.label + ": " + ctx.raw.y + " (n=" + ctx.raw.x + ")" : "";
+      } } } },
+      scales: { x: { type: "linear", title: { display: true, text: "n" } }, y: { title: { display: true, text: "IK" } } }
+    });
+    return { type: "scatter", options: options, data: { datasets: datasets } };
+  }
+
   function build(spec) {
     // Axis numbers in the page's language (3,5 and 1.000 in Indonesian), like the figures around the chart.
     var base = { responsive: true, maintainAspectRatio: false, animation: reduceMotion ? false : undefined,
                  locale: document.documentElement.lang || undefined,
                  plugins: { legend: { display: spec.type === "line" } } };
     if (spec.type === "participation") { return participation(spec, base); }
+    if (spec.type === "funnel") { return funnel(spec, base); }
     if (spec.type === "line") {
       return { type: "line", options: base, data: {
         labels: spec.labels,

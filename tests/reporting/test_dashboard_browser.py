@@ -49,3 +49,35 @@ def test_unit_dashboard_draws_charts_without_csp_errors(live_server, org, client
         assert page.locator("[data-figure=IPKP]").inner_text() == "3,50"
         assert not [m for m in problems if "Content Security Policy" in m or "Refused" in m], problems
         browser.close()
+
+
+@pytest.mark.browser
+def test_kanwil_funnel_plot_renders_with_its_table_of_outlying_units(live_server, org, client):
+    from playwright.sync_api import sync_playwright
+
+    period = make_period()
+    for spkp, spak in zip(WORKED_SPKP, WORKED_SPAK, strict=True):
+        make_response(period=period, unit=org.semarang, scores={"SPKP": spkp, "SPAK": spak})
+    for _ in range(30):  # Surakarta: IK 50,00, below the region's 95 % limit (tests/reporting/test_dashboards.py)
+        make_response(period=period, unit=org.surakarta, scores={"SPKP": [2] * 8, "SPAK": [4] * 5})
+    recompute_period(period.pk)
+    client.force_login(org.kanwil_jateng, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.cookies["sessionid"].value
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+        context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+        page = context.new_page()
+        problems = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.goto(live_server.url + reverse("dashboard_kanwil", kwargs={"code": org.jateng.code}))
+        funnel = page.locator("[data-funnel=IPKP]")
+        funnel.locator(".chart-box.chart-ready canvas").wait_for()
+        assert funnel.locator("canvas").bounding_box()["height"] > 100
+        rows = funnel.locator("tr[data-outside]")
+        assert rows.count() == 2
+        assert org.semarang.name in rows.nth(0).inner_text() and "di atas batas" in rows.nth(0).inner_text()
+        assert org.surakarta.name in rows.nth(1).inner_text() and "di bawah batas" in rows.nth(1).inner_text()
+        assert not [m for m in problems if "Content Security Policy" in m or "Refused" in m], problems
+        browser.close()

@@ -169,3 +169,83 @@ def test_dashboard_and_methodology_in_english(computed, login):
     assert "Sample below target" in page
     methodology = client.get(reverse("methodology"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "IPAK and IPKP methodology" in methodology and "88.31–100.00" in methodology
+
+
+def test_every_dashboard_shows_the_margin_and_the_category_uncertainty(computed, login):
+    # Worked example (tests/reporting/test_snapshots.py): IK 87,50 ± 11,81, interval 75,69–99,31: B, A or C.
+    page = login(computed.officer_semarang).get(unit_url(computed.semarang)).content.decode()
+    assert 'data-figure="ik-interval">87,50 ± 11,8<' in page
+    assert "Rentang 95 %: 75,69–99,31" in page and "kategori B, mungkin A / C" in page
+    assert "Sampel belum memenuhi (kurang dari 30 jawaban)" in page
+    kanwil = login(computed.kanwil_jateng).get(
+        reverse("dashboard_kanwil", kwargs={"code": computed.jateng.code})).content.decode()
+    # The pooled card (Semarang alone in Jawa Tengah) and Semarang's row in the unit table.
+    assert kanwil.count("87,50 ± 11,8") >= 1 and "IK 87,50 ± 11,8 · n=5 · B, mungkin A / C" in kanwil
+    national = login(computed.pusat).get(reverse("dashboard_national")).content.decode()
+    assert "± 11,8" in national and "B, mungkin A / C" in national
+
+
+@pytest.mark.parametrize(("before", "wording"), [
+    # 30 × all 3s: IK 75,00 with no spread (SE 0); now 87,50 with SE 4,2533 → z = 12,5 / 4,2533 = 2,94 ≥ 1,96.
+    ([[3] * 8] * 30, "naik 12,50 poin IK, bermakna"),
+    # 3 × all 4s and 2 × all 3s: IK 90,00; t = 32, 32, 32, 24, 24 → s_t² = (4224 − 144²/5)/4 = 19,2,
+    # s = 3,125·√19,2 = 13,6931, SE 6,1237 (no FPC: no target then);
+    # −2,50 over √(6,1237² + 4,2533²) = 7,456 → z = −0,34: within the margin of error.
+    ([[4] * 8] * 3 + [[3] * 8] * 2, "turun 2,50 poin IK, dalam batas kesalahan"),
+])
+def test_unit_trend_says_whether_a_change_is_larger_than_its_uncertainty(computed, period, login, before, wording):
+    from tests.factories import make_period
+
+    old = make_period(name="Triwulan III 2026", status="closed", starts_on="2026-07-01", ends_on="2026-09-30")
+    for scores in before:
+        make_response(period=old, unit=computed.semarang, scores={"SPKP": scores, "SPAK": [4] * 5})
+    recompute_period(old.pk)
+    page = login(computed.officer_semarang).get(unit_url(computed.semarang)).content.decode()
+    trend = page[page.index('id="trend-title"'):]
+    assert f'<td class="small" data-change="1">{wording}</td>' in trend
+    assert "uji z Welch pada dua rata-rata IK" in trend
+
+
+def funnel_region(computed, period):
+    """Jawa Tengah: Semarang (worked, n 5, IK 87,50) and Surakarta (30 × all 2s, IK 50,00).
+
+    Pooled: n 35, Σt 620, Σt² 11638 → IK 55,36; s_t² = (11638 − 620²/35)/34 = 19,2689, s = 3,125·4,3896 = 13,717.
+    Semarang, n 5: 55,36 ± 1,96·13,717/√5 = ± 12,02 (95 %), ± 18,96 (99,8 %) → above both.
+    Surakarta, n 30: ± 4,91 (95 %) → 50,45–60,27: below; ± 7,74 (99,8 %) → inside.
+    """
+    for _ in range(30):
+        make_response(period=period, unit=computed.surakarta, scores={"SPKP": [2] * 8, "SPAK": [4] * 5})
+    recompute_period(period.pk)
+
+
+def test_kanwil_funnel_table_names_the_units_outside_the_limits(computed, period, login):
+    funnel_region(computed, period)
+    page = login(computed.kanwil_jateng).get(
+        reverse("dashboard_kanwil", kwargs={"code": computed.jateng.code})).content.decode()
+    table = page[page.index('data-funnel-table="IPKP"'):]
+    table = table[:table.index("</table>")]
+    above = table[table.index('data-outside="above"'):]
+    assert f"<strong>{computed.semarang.name}</strong>" in above.split("</tr>")[0]
+    assert "43,34–67,38" in above.split("</tr>")[0]
+    below = table[table.index('data-outside="below"'):].split("</tr>")[0]
+    assert computed.surakarta.name in below and "<strong>" not in below and "50,45–60,27" in below
+    assert "IK gabungan wilayah 55,36" in page
+    # The unit table's default order is by name, not by index.
+    names = page[page.index("UPT di wilayah ini"):]
+    assert names.index(computed.semarang.name) < names.index(computed.surakarta.name)
+
+
+def test_national_funnel_is_drawn_from_the_units(computed, period, login):
+    funnel_region(computed, period)
+    page = login(computed.pusat).get(reverse("dashboard_national")).content.decode()
+    assert 'data-funnel-table="IPKP"' in page and 'data-chart="chart-funnel-' in page
+
+
+def test_unit_card_shows_the_target_by_precision(computed, login, settings):
+    # Worked SPKP: s = 3,125·√9,5 = 9,6319; n₀ = (1,96 · 9,6319 / 3)² = 39,60; N = 200: 39,60 / (1 + 38,60/200)
+    # = 33,19 → 34 responses for ± 3 IK points. With ± 5: n₀ = 14,26 → 13,37 → 14.
+    page = login(computed.officer_semarang).get(unit_url(computed.semarang)).content.decode()
+    assert "Target presisi: 34 jawaban untuk rentang ± 3,0 poin IK (sebaran saat ini; kini 5)." in page
+    settings.PRECISION_TARGET_MARGIN = 5.0
+    page = login(computed.officer_semarang).get(unit_url(computed.semarang)).content.decode()
+    assert "Target presisi: 14 jawaban untuk rentang ± 5,0 poin IK" in page

@@ -48,6 +48,7 @@ def submit_from_a_phone(url, versions, service, spkp, spak):
 @pytest.mark.broker
 def test_form_to_worker_to_dashboard_and_a_review_decision(org, settings, use_broker, celery_worker, login):
     settings.RECOMPUTE_DEBOUNCE_SECONDS = 1
+    settings.DISCLOSURE_MIN_CELL = 1  # the officer reads this handful of hand-made responses (responses.disclosure)
     cache.clear()
     questionnaire.clear_cache()
     services.forget_frozen_versions()

@@ -137,7 +137,21 @@ def test_publication_record_for_an_open_data_api(org, published):
         "computed_at": FROZEN_AT.astimezone(ZoneInfo("UTC")).isoformat(), "revision": snapshot.revision,
         "target": 160, "below_target": True,
         "nrr": "4.50", "ik": "77.50", "category": "B", "unit_average": None,
+        # identical answers: zero spread, a margin of 0
+        "ik_margin_95": "0.00", "ik_interval_95": ["77.50", "77.50"], "ik_categories_95": ["B"],
     }
+
+
+def test_public_page_shows_the_margin_and_the_category_uncertainty(org, published, client):
+    Snapshot.objects.filter(level=Level.UNIT, unit=org.semarang, is_current=True, service=None).update(
+        ik_margin_95=Decimal("4.06"), ik_low_95=Decimal("73.44"), ik_high_95=Decimal("81.56"),
+        ik_categories_95="B,C")
+    html = client.get("/hasil/upt/lapas-semarang/").content.decode()
+    assert 'data-figure="ik">77,50</strong> <span class="figure-number" data-figure="ik-margin">± 4,1</span>' in html
+    assert 'data-figure="category-range">B, mungkin C<' in html
+    assert "Rentang 95 %: 73,44–81,56" in html
+    # 12 responses: below 30, the interval comes with the warning.
+    assert 'data-figure="undersampled"' in html and "Sampel belum memenuhi (kurang dari 30 jawaban)" in html
     withheld = publish(Snapshot.objects.get(level=Level.UNIT, unit=org.surakarta, is_current=True, service=None))
     assert (withheld.state, withheld.nrr, withheld.ik, withheld.category, withheld.n_counted) == (
         State.SUPPRESSED, None, None, "", 4)

@@ -46,8 +46,8 @@ def test_a_failing_job_is_logged_and_does_not_stop_the_others(caplog):
 
 def test_the_schedule_holds_every_job_production_runs_through_beat():
     jobs = {job.name: (job.task, job.every) for job in jobs_from_schedule(settings.CELERY_BEAT_SCHEDULE)}
-    assert set(jobs) == {"surveys-advance-periods", "detect-bursts", "delete-expired-exports",
-                         "reporting-recompute-open-periods", "reporting-freeze-closed-periods"}
+    assert {"surveys-advance-periods", "detect-bursts", "delete-expired-exports", "reporting-recompute-open-periods",
+            "reporting-freeze-closed-periods", "responses-apply-retention"} <= set(jobs)
     assert jobs["surveys-advance-periods"] == ("surveys.advance_periods", 300.0)
     assert jobs_from_schedule({"x": {"task": "t", "schedule": timedelta(minutes=2)}})[0].every == 120.0
     with pytest.raises(ValueError, match="interval schedules only"):

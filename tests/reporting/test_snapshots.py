@@ -165,3 +165,33 @@ def test_running_totals_stay_equal_to_a_group_by_through_inserts_reviews_and_del
     spkp = next(t for (unit, version, _s), t in totals.items()
                 if unit == worked.surakarta.pk and t.n_rejected == 1)
     assert (spkp.n_counted, spkp.n_rejected) == (0, 1)
+
+
+def test_snapshots_keep_exact_moments_and_the_95_interval(worked, period):
+    # Worked SPKP totals t = 30, 27, 27, 32, 24: Σt 140, Σt² 3958; s_t² = (3958 − 140²/5)/4 = 9,5.
+    # b = 75/(8·3) = 3,125 → s = 3,125·√9,5 = 9,631897; SE = s/√5 · √(1 − 5/200) = 4,253328 (N = 2 × 100);
+    # t(0,975; 4) = 2,776 → ± 11,81, interval 75,69–99,31: B, and A or C.
+    recompute_period(period.pk)
+    s = snap(Level.UNIT, "SPKP", unit=worked.semarang)
+    assert (s.score_total, s.score_squares, s.ik_population) == (140, 3958, 200)
+    assert (s.ik_se, s.ik_margin_95, s.ik_low_95, s.ik_high_95) == (
+        Decimal("4.2533"), Decimal("11.81"), Decimal("75.69"), Decimal("99.31"))
+    assert s.ik_categories_95 == "B,A,C"
+    # One more unit in the Kanwil, recomputed alone: the Kanwil pools the exact sums of both.
+    for _ in range(2):
+        make_response(period=period, unit=worked.surakarta, scores={"SPKP": [4] * 8, "SPAK": [4] * 5})
+    recompute_unit(worked.surakarta.pk, period.pk)
+    jateng = snap(Level.KANWIL, "SPKP", kanwil=worked.jateng)
+    assert (jateng.n_counted, jateng.score_total, jateng.score_squares) == (7, 204, 3958 + 2 * 1024)
+    # Surakarta has no target, so the Kanwil's population is unknown: no FPC.
+    assert jateng.ik_population is None
+    # Surakarta: identical answers, zero spread, a margin of 0 and only its own category.
+    sura = snap(Level.UNIT, "SPKP", unit=worked.surakarta)
+    assert (sura.ik_margin_95, sura.ik_categories_95) == (Decimal("0.00"), "A")
+
+
+def test_single_response_and_empty_scope_have_no_interval(org, period):
+    make_response(period=period, unit=org.semarang, scores={"SPKP": [4] * 8, "SPAK": [4] * 5})
+    recompute_period(period.pk)
+    s = snap(Level.UNIT, "SPKP", unit=org.semarang)
+    assert (s.ik, s.ik_margin_95, s.ik_se, s.ik_categories_95) == (Decimal("100.00"), None, None, "")

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from reporting.exports.recap import build_recap_workbook
 from reporting.exports.rows import Scope
+from reporting.models import Snapshot
 
 from .conftest import INJECTION, JAKARTA
 
@@ -92,7 +93,7 @@ def test_key_cells_carry_real_formatting(dataset, org, tmp_path):
     assert semarang[col["Kategori"]].fill.fgColor.rgb == "00DDEBF7"  # B
     assert find_row(ws, "rutan-surakarta")[col["Kategori"]].fill.fgColor.rgb == "00FFEB9C"  # C
     assert ws.freeze_panes == "A5"
-    assert ws.auto_filter.ref == "A4:V6"
+    assert ws.auto_filter.ref == "A4:X6"
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.column_dimensions["C"].width == 34
@@ -189,3 +190,18 @@ def test_english_recap_uses_english_sheet_names_and_headers(dataset, org, tmp_pa
     header = [c.value for c in wb["IPKP"][4]]
     assert header[:6] == ["No", "UPT code", "UPT", "Kind", "Target sample", "Counted responses"]
     assert Decimal(str(wb["IPKP"]["Q5"].value)) == Decimal("87.5")
+
+
+def test_ipkp_sheet_shows_the_margin_and_the_categories_the_interval_touches(dataset, org, tmp_path):
+    # The worked example's stored interval (tests/reporting/test_snapshots.py): 87,50 ± 11,81, B and A or C.
+    Snapshot.objects.filter(level="unit", unit=org.semarang, version__instrument__code="SPKP").update(
+        ik_margin_95=Decimal("11.81"), ik_low_95=Decimal("75.69"), ik_high_95=Decimal("99.31"),
+        ik_categories_95="B,A,C")
+    ws = openpyxl.load_workbook(build(tmp_path, Scope("kanwil", kanwil=org.jateng), dataset.period))["IPKP"]
+    header, rows = rows_by_code(ws)
+    assert header[17:20] == ["Kategori", "± IK (95 %)", "Kategori dalam rentang 95 %"]
+    semarang = rows["lapas-semarang"]
+    assert (semarang["IK"], semarang["± IK (95 %)"], semarang["Kategori dalam rentang 95 %"]) == (
+        87.5, 11.81, "B, mungkin A / C")
+    # No interval stored: the category alone.
+    assert rows["rutan-surakarta"]["Kategori dalam rentang 95 %"] == "C"
