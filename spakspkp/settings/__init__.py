@@ -6,6 +6,7 @@ the start with ImproperlyConfigured naming the variable, never a silent fallback
 from .base import *  # noqa: F403
 from .form import *  # noqa: F403
 from .jobs import *  # noqa: F403
+from .mail import *  # noqa: F403
 from .reporting import *  # noqa: F403
 from .security import *  # noqa: F403
 from .security import SILENCED_SECURITY_CHECKS
