@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
+    "spakspkp.headers.ResponseHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "spakspkp.urls"
