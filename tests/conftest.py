@@ -84,6 +84,32 @@ def org(db):
     )
 
 
+def _verified_force_login(original):
+    """Client.force_login also passes the second factor, as a signed-in Kanwil or Pusat user has: tests that
+    are not about the second factor see the verified session a real login ends with."""
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        from surveys.accounts.second_factor import needs_second_factor
+
+        if needs_second_factor(user):
+            device, _ = StaticDevice.objects.get_or_create(user=user, name="tests")
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    return force_login
+
+
+def pytest_sessionstart(session):
+    from django.test import Client
+
+    Client.force_login = _verified_force_login(Client.force_login)
+
+
 @pytest.fixture
 def login(client):
     """login(user) signs the test client in as that user."""

@@ -3,6 +3,7 @@
 Embedded defaults let `make run` work on a bare machine (SQLite, tasks in-process); a malformed value stops
 the start with ImproperlyConfigured naming the variable, never a silent fallback.
 """
+from .accounts import *  # noqa: F403
 from .base import *  # noqa: F403
 from .form import *  # noqa: F403
 from .jobs import *  # noqa: F403

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import second_factor, views
 
 urlpatterns = [
+    path("akun/dua-langkah/", second_factor.second_factor, name="second_factor"),
     path("staf/akun/", views.account_list, name="account_list"),
     path("staf/akun/undang/", views.account_invite, name="account_invite"),
     path("staf/akun/<int:pk>/status/", views.account_active, name="account_active"),

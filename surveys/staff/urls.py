@@ -1,9 +1,12 @@
 """Staff pages of the organisation, instruments, periods, targets and access points."""
 from django.urls import path
 
-from . import access_points, instruments, kanwil, periods, units
+from . import access_points, instruments, kanwil, organisation, periods, units
 
 urlpatterns = [
+    # Pusat: the organisation import
+    path("staf/organisasi/impor/", organisation.organisation_import, name="organisation_import"),
+    path("staf/organisasi/templat.xlsx", organisation.organisation_template, name="organisation_template"),
     # Kanwil
     path("staf/kanwil/<slug:code>/", kanwil.kanwil_detail, name="kanwil_detail"),
     path("staf/kanwil/<slug:code>/butir-tambahan/", kanwil.kanwil_extra_items, name="kanwil_extra_items"),
