@@ -12,6 +12,7 @@ urlpatterns = [
     path("staf/kanwil/<slug:code>/butir-tambahan/", kanwil.kanwil_extra_items, name="kanwil_extra_items"),
     # UPT
     path("staf/upt/<slug:code>/layanan/", units.unit_services, name="unit_services"),
+    path("staf/upt/<slug:code>/jam-layanan/", units.unit_hours, name="unit_hours"),
     path("staf/upt/<slug:code>/layanan/<int:pk>/status/", units.unit_service_toggle, name="unit_service_toggle"),
     path("staf/upt/<slug:code>/target/", units.unit_targets, name="unit_targets"),
     path("staf/upt/<slug:code>/target/salin/", units.unit_targets_carry, name="unit_targets_carry"),

@@ -98,3 +98,20 @@ def test_template_download_and_scope(client, org, login):
         assert client.get("/staf/organisasi/templat.xlsx").status_code == 403
         assert client.post("/staf/organisasi/impor/", {"file": as_csv(national_rows())}).status_code == 403
     assert not Unit.objects.filter(code__startswith="upt-").exists()
+
+
+def test_kanwil_staff_edit_their_units_service_hours_but_not_another_regions(client, org, login):
+    login(org.kanwil_jateng)
+    assert "Simpan jam layanan" in client.get("/staf/upt/lapas-semarang/layanan/").content.decode()
+    client.post("/staf/upt/lapas-semarang/jam-layanan/", {"opens_at": "07:30", "closes_at": "14:00"})
+    org.semarang.refresh_from_db()
+    assert (org.semarang.opens_at.strftime("%H:%M"), org.semarang.closes_at.strftime("%H:%M")) == ("07:30", "14:00")
+    assert client.post("/staf/upt/lapas-yogyakarta/jam-layanan/",
+                       {"opens_at": "07:00", "closes_at": "12:00"}).status_code == 404
+    client.post("/staf/upt/lapas-semarang/jam-layanan/", {"opens_at": "15:00", "closes_at": "08:00"})
+    org.semarang.refresh_from_db()
+    assert org.semarang.opens_at.hour == 7
+    login(org.officer_semarang)
+    assert client.post("/staf/upt/lapas-semarang/jam-layanan/",
+                       {"opens_at": "06:00", "closes_at": "12:00"}).status_code == 403
+    assert "Simpan jam layanan" not in client.get("/staf/upt/lapas-semarang/layanan/").content.decode()
