@@ -123,3 +123,12 @@ def test_unit_access_lists_who_can_see_a_unit_with_last_login(client, org, admin
     assert client.get("/staf/upt/lapas-yogyakarta/akses/").status_code == 404
     login(org.officer_semarang)
     assert client.get("/staf/upt/lapas-semarang/akses/").status_code == 403
+
+
+def test_account_changes_appear_in_the_audit_log(client, org, admin_jateng, login):
+    login(admin_jateng)
+    client.post(f"/staf/akun/{org.officer_semarang.pk}/pindah/", {"unit": org.surakarta.pk})
+    client.post(f"/staf/akun/{org.officer_surakarta.pk}/status/")
+    login(org.pusat)
+    page = client.get("/staf/audit/").content.decode()
+    assert page.count("admin.jateng") >= 2 and "petugas.semarang" in page and "petugas.surakarta" in page
