@@ -24,7 +24,7 @@ EXAMPLE = ["jateng-pas", "Kanwil Ditjenpas Jawa Tengah", "pas", "Jawa Tengah", "
            "Kunjungan keluarga; Penitipan barang"]
 
 
-class ImportError_(Exception):
+class OrganisationImportError(Exception):
     def __init__(self, errors: list[str]):
         super().__init__("; ".join(errors))
         self.errors = errors
@@ -109,10 +109,10 @@ def import_organisation(*, acting_user, content: bytes, filename: str) -> Import
     try:
         frame = read_table(content, filename)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's error to fix
-        raise ImportError_([_("Berkas tidak dapat dibaca: %(e)s") % {"e": exc}]) from exc
+        raise OrganisationImportError([_("Berkas tidak dapat dibaca: %(e)s") % {"e": exc}]) from exc
     rows, errors = _clean_rows(frame)
     if errors:
-        raise ImportError_(errors)
+        raise OrganisationImportError(errors)
     result = ImportResult()
     with transaction.atomic():
         kanwils = {}

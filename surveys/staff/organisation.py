@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from ..access import staff_required
 from ..models import Role
-from ..org_import import ImportError_, import_organisation, template_workbook
+from ..org_import import OrganisationImportError, import_organisation, template_workbook
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -41,7 +41,7 @@ def organisation_import(request):
         upload = form.cleaned_data["file"]
         try:
             result = import_organisation(acting_user=request.user, content=upload.read(), filename=upload.name)
-        except ImportError_ as exc:
+        except OrganisationImportError as exc:
             errors = exc.errors
         else:
             messages.success(request, _(
