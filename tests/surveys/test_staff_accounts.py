@@ -117,6 +117,7 @@ def test_unit_access_lists_who_can_see_a_unit_with_last_login(client, org, admin
     client.post("/akun/masuk/", {"username": "petugas.semarang", "password": PASSWORD})
     client.post("/akun/keluar/")
     login(admin_jateng)
+    assert "/staf/upt/lapas-semarang/akses/" in client.get("/staf/upt/lapas-semarang/").content.decode()
     page = client.get("/staf/upt/lapas-semarang/akses/").content.decode()
     assert "petugas.semarang" in page and "staf.jateng" in page and "pusat" in page
     assert "petugas.surakarta" not in page and "staf.diy" not in page
