@@ -254,3 +254,14 @@ class ServiceCountUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("Berkas terlalu besar (paling besar 512 KB)."))
         return upload
+
+
+class ServiceHoursForm(forms.Form):
+    opens_at = forms.TimeField(label=_("Jam layanan mulai"), widget=forms.TimeInput(attrs={"type": "time"}))
+    closes_at = forms.TimeField(label=_("Jam layanan selesai"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", _("Jam selesai harus setelah jam mulai."))
+        return data

@@ -362,3 +362,11 @@ def rotate_token(*, access_point: AccessPoint, acting_user) -> AccessPoint:
     access_point.save(update_fields=["token"])
     return access_point
 
+
+
+@audited
+def set_service_hours(*, acting_user, unit: Unit, opens_at, closes_at) -> Unit:
+    """A unit's service hours (the validity rule on answers outside them reads these)."""
+    unit.opens_at, unit.closes_at = opens_at, closes_at
+    unit.save(update_fields=["opens_at", "closes_at"])
+    return unit

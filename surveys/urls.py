@@ -8,4 +8,5 @@ urlpatterns = [
     path("staf/upt/<slug:code>/", views.unit_detail, name="unit_detail"),
     path("", include("surveys.staff.urls")),
     path("", include("surveys.audit.urls")),
+    path("", include("surveys.accounts.urls")),
 ]

@@ -63,6 +63,12 @@ def _test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield
+    # A request in English leaves English active in the thread (LocaleMiddleware does not undo it): the next
+    # test would read lazy strings in English.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
@@ -93,6 +99,32 @@ def org(db):
         kanwil_diy=make_user("staf.diy", role=Role.KANWIL, kanwil=diy),
         pusat=make_user("pusat", role=Role.PUSAT),
     )
+
+
+def _verified_force_login(original):
+    """Client.force_login also passes the second factor, as a signed-in Kanwil or Pusat user has: tests that
+    are not about the second factor see the verified session a real login ends with."""
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        from surveys.accounts.second_factor import needs_second_factor
+
+        if needs_second_factor(user):
+            device, _ = StaticDevice.objects.get_or_create(user=user, name="tests")
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    return force_login
+
+
+def pytest_sessionstart(session):
+    from django.test import Client
+
+    Client.force_login = _verified_force_login(Client.force_login)
 
 
 @pytest.fixture

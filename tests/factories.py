@@ -80,3 +80,17 @@ def make_target(period, service, population=100):
 
 __all__ = ["PASSWORD", "Role", "make_kanwil", "make_unit", "make_user", "make_period", "make_access_point",
            "make_target", "default_versions"]
+
+
+def pass_second_factor(page, user) -> None:
+    """In a browser signed in as `user`: enters a recovery code if the second-factor page is shown."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    page.wait_for_load_state()
+    if "/akun/dua-langkah/" not in page.url:
+        return
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="tests")
+    token = device.token_set.create(token=f"uji{next(_seq):05d}").token
+    page.fill("#id_token", token)
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()

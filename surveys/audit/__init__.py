@@ -136,3 +136,15 @@ def record_review_decision(*, decision, old_status: str, new_status: str, actor,
         },
         additional_data={"event": EVENT_REVIEW, "response_id": decision.response_id},
     )
+
+
+EVENT_ACCOUNT = "account"
+
+
+def record_account_event(*, actor, user, event: str, changes: dict, at: datetime | None = None) -> LogEntry:
+    """Logs a change to a staff account (invite, deactivate, reactivate, move) by the admin who made it."""
+    return LogEntry.objects.log_create(
+        user, force_log=True, action=LogEntry.Action.UPDATE if event != "invite" else LogEntry.Action.CREATE,
+        actor=actor, timestamp=at or timezone.now(), object_repr=user.get_username(), changes=changes,
+        additional_data={"event": EVENT_ACCOUNT, "account_event": event},
+    )

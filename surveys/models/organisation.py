@@ -175,6 +175,10 @@ class Membership(models.Model):
     role = models.CharField(_("peran"), max_length=10, choices=Role.choices)
     kanwil = models.ForeignKey(Kanwil, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("Kanwil"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("UPT"))
+    is_admin = models.BooleanField(
+        _("admin akun"), default=False,
+        help_text=_("Staf Kanwil dengan tanda ini mengelola akun petugas UPT di wilayahnya."),
+    )
 
     class Meta:
         verbose_name = _("keanggotaan staf")

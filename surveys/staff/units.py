@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ..access import is_role, selected_period, staff_required, unit_in_scope
-from ..forms import ExtraItemForm, PopulationForm, UnitServiceForm, UnitTargetForm
+from ..forms import ExtraItemForm, PopulationForm, ServiceHoursForm, UnitServiceForm, UnitTargetForm
 from ..models import ExtraItem, Period, Role, Target, UnitService
 from ..services import (
     ServiceError,
@@ -17,6 +17,7 @@ from ..services import (
     carry_targets,
     set_population,
     set_service_active,
+    set_service_hours,
 )
 
 
@@ -115,8 +116,28 @@ def unit_services(request, code):
             messages.success(request, _("Layanan %(s)s ditambahkan.") % {"s": service})
             return redirect("unit_services", code=unit.code)
     status = 400 if request.method == "POST" else 200
-    return render(request, "surveys/unit_services.html",
-                  {"unit": unit, "services": UnitService.objects.filter(unit=unit), "form": form}, status=status)
+    return render(request, "surveys/unit_services.html", {
+        "unit": unit, "services": UnitService.objects.filter(unit=unit), "form": form,
+        "hours_form": _hours_form(unit) if not is_role(request.user, Role.UPT) else None,
+    }, status=status)
+
+
+def _hours_form(unit, data=None):
+    return ServiceHoursForm(data, initial={"opens_at": unit.opens_at, "closes_at": unit.closes_at})
+
+
+@staff_required(Role.KANWIL)
+@require_POST
+def unit_hours(request, code):
+    """Kanwil staff (and Pusat) set a unit's service hours; officers see them."""
+    unit = unit_in_scope(request.user, code)
+    form = _hours_form(unit, request.POST)
+    if form.is_valid():
+        set_service_hours(unit=unit, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Jam layanan disimpan."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("unit_services", code=unit.code)
 
 
 @staff_required

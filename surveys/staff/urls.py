@@ -1,14 +1,18 @@
 """Staff pages of the organisation, instruments, periods, targets and access points."""
 from django.urls import path
 
-from . import access_points, instruments, kanwil, periods, service_counts, tickets, units
+from . import access_points, instruments, kanwil, organisation, periods, service_counts, tickets, units
 
 urlpatterns = [
+    # Pusat: the organisation import
+    path("staf/organisasi/impor/", organisation.organisation_import, name="organisation_import"),
+    path("staf/organisasi/templat.xlsx", organisation.organisation_template, name="organisation_template"),
     # Kanwil
     path("staf/kanwil/<slug:code>/", kanwil.kanwil_detail, name="kanwil_detail"),
     path("staf/kanwil/<slug:code>/butir-tambahan/", kanwil.kanwil_extra_items, name="kanwil_extra_items"),
     # UPT
     path("staf/upt/<slug:code>/layanan/", units.unit_services, name="unit_services"),
+    path("staf/upt/<slug:code>/jam-layanan/", units.unit_hours, name="unit_hours"),
     path("staf/upt/<slug:code>/layanan/<int:pk>/status/", units.unit_service_toggle, name="unit_service_toggle"),
     path("staf/upt/<slug:code>/target/", units.unit_targets, name="unit_targets"),
     path("staf/upt/<slug:code>/target/salin/", units.unit_targets_carry, name="unit_targets_carry"),

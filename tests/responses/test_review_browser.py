@@ -7,7 +7,7 @@ from playwright import sync_api
 
 from responses.models import Response, ReviewDecision
 from responses.simulation import simulate_traffic
-from tests.factories import PASSWORD, make_access_point, make_period
+from tests.factories import PASSWORD, make_access_point, make_period, pass_second_factor
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -41,7 +41,7 @@ def test_kanwil_reviewer_rejects_the_injected_burst_from_the_queue(transactional
         page.fill("input[name=username]", org.kanwil_jateng.username)
         page.fill("input[name=password]", PASSWORD)
         page.click("form:has(input[name=username]) button[type=submit]")
-        page.wait_for_load_state()
+        pass_second_factor(page, org.kanwil_jateng)
         assert "/staf/" in page.url, page.content()[:3000]
         page.click("nav >> text=Tinjauan validitas")
         # the summary row of the unit links its burst count to the filtered list

@@ -4,7 +4,7 @@ import os
 import openpyxl
 import pytest
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, pass_second_factor
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -32,6 +32,7 @@ def test_kanwil_staff_request_and_download_a_recap(live_server, transactional_db
             page.fill("#id_username", org.kanwil_jateng.username)
             page.fill("#id_password", PASSWORD)
             page.click("#main form button[type=submit]")
+            pass_second_factor(page, org.kanwil_jateng)
             page.click("text=Pusat unduhan")
             page.select_option("#id_scope", "kanwil:jateng-pas")
             page.select_option("#id_kind", "recap")

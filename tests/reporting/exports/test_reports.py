@@ -179,7 +179,7 @@ def test_printable_report_page_is_scoped_and_audited(dataset, org, login):
     page = login(org.officer_semarang).get(url)
     assert page.status_code == 200
     body = page.content.decode()
-    assert "87,50" in body and "Budi" in body and page["Cache-Control"] == "no-store"
+    assert "87,50" in body and "Budi" in body and "no-store" in page["Cache-Control"]
     assert LogEntry.objects.filter(additional_data__event="download",
                                    additional_data__filename__startswith="laporan-").exists()
     assert login(org.officer_surakarta).get(url).status_code == 404

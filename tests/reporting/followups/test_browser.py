@@ -4,9 +4,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from reporting.followups.models import ActionPlan
-from tests.factories import PASSWORD, make_access_point
+from tests.factories import PASSWORD, make_access_point, pass_second_factor
 
 from .conftest import PNG, SPKP_SUMS, make_snapshot
 
@@ -30,6 +31,7 @@ def sign_in(page, base, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
+    pass_second_factor(page, get_user_model().objects.get(username=username))
     page.wait_for_url(f"{base}/staf/")
 
 

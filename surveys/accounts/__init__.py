@@ -1,0 +1,1 @@
+"""Staff administration in the product: who may manage whose account, invitations, deactivation, moves."""
