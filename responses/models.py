@@ -160,6 +160,7 @@ class Flag(models.Model):
         BURST = "burst", _("Rentetan jawaban identik")
         STEERED = "steered", _("Diarahkan/diawasi petugas")
         OUTSIDE_HOURS = "outside_hours", _("Di luar jam layanan")
+        FLOOD = "flood", _("Banjir kiriman di titik akses")
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="flags")
     rule = models.CharField(max_length=20, choices=Rule.choices)
@@ -186,3 +187,20 @@ class ReviewDecision(models.Model):
 
     class Meta:
         ordering = ["-decided_at"]
+
+
+class RefusedSubmission(models.Model):
+    """Submissions refused by a device's rate limit, counted per access point, device hash and hour.
+
+    Nothing of the refused answers is kept: only how often one device was turned away where, as evidence
+    for the review (ten refusals from one phone say more than the responses it managed to store).
+    """
+
+    access_point = models.ForeignKey(AccessPoint, on_delete=models.CASCADE, related_name="refusals")
+    device_hash = models.CharField(max_length=64, blank=True)
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["access_point", "device_hash", "hour"],
+                                               name="refusal_once_per_hour")]

@@ -109,9 +109,11 @@ def public_form(request, token):
         if device_id is None:
             device_id = new_device_id = devices.new_device_id()
         device_hash = devices.device_hash(device_id, period_id=questionnaire.period.pk)
-    if not ratelimit.allow_submission(access_point_id=access_point.pk, device_hash=device_hash):
+    verdict = ratelimit.check_submission(access_point_id=access_point.pk, device_hash=device_hash)
+    if verdict == ratelimit.Verdict.REFUSED:
         if Response.objects.filter(idempotency_key=form_token.key).exists():
             return _thanks_redirect(access_point)
+        ratelimit.count_refusal(access_point_id=access_point.pk, device_hash=device_hash, now=now)
         return render(request, "responses/rate_limited.html", {"access_point": access_point}, status=429)
 
     data = form.cleaned_data
@@ -122,7 +124,7 @@ def public_form(request, token):
         device_hash=device_hash, device_class=devices.device_class(request.headers.get("User-Agent", "")),
         sex=data["sex"], age_band=data["age_band"], education=data["education"], occupation=data["occupation"],
         steered=data["steered"], suggestion=data["suggestion"], extra_answers=form.extra_answers(),
-        now=now, checked=True,
+        now=now, checked=True, flood=verdict == ratelimit.Verdict.FLOOD,
     )
     response = _thanks_redirect(access_point)
     if new_device_id:

@@ -9,5 +9,6 @@ from .jobs import *  # noqa: F403
 from .reporting import *  # noqa: F403
 from .security import *  # noqa: F403
 from .security import SILENCED_SECURITY_CHECKS
+from .validity import *  # noqa: F403
 
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, *SILENCED_SECURITY_CHECKS]  # noqa: F405
