@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from responses.models import Flag, Response
+from responses.models import Response
 from surveys.models import AccessPoint, InstrumentVersion, Kanwil, Period, Target, Unit, localized, localized_label
 
 from .free_text import text_answers
@@ -243,14 +243,11 @@ def access_points_ranked(unit: Unit, period: Period) -> list[AccessPoint]:
 
 
 def flag_counts(unit: Unit, period: Period) -> dict:
+    """Flagged and rejected counts only: counts per rule would teach officers which rule to stay under."""
     responses = Response.objects.filter(unit=unit, period=period)
-    rules = dict(Flag.Rule.choices)
-    by_rule = (Flag.objects.filter(response__unit=unit, response__period=period).values("rule")
-               .annotate(n=Count("pk")).order_by("-n"))
     return {
         "flagged": responses.counted().filter(flagged=True).count(),
         "rejected": responses.filter(status=Response.Status.REJECTED).count(),
-        "by_rule": [{"rule": rules.get(r["rule"], r["rule"]), "n": r["n"]} for r in by_rule],
     }
 
 

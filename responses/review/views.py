@@ -197,8 +197,11 @@ def unit_flags(request, code):
     unit = unit_in_scope(request.user, code)
     period = selected_period(request)
     counts = review.flag_counts(unit, period) if period else None
+    can_review = review.can_review(request.user)
+    if counts and not can_review:
+        del counts["rules"]  # officers see how many are flagged, not which rule: no recipe for evasion
     return render(request, "review/unit_flags.html", {
         "unit": unit, "period": period, "periods": Period.objects.all(), "counts": counts,
-        "can_review": review.can_review(request.user),
+        "can_review": can_review,
         "queue_url": f"{reverse('review_queue')}?upt={unit.code}" + (f"&periode={period.pk}" if period else ""),
     })
