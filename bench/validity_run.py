@@ -172,24 +172,31 @@ class Bench:
                         flood=verdict == ratelimit.Verdict.FLOOD)
 
     def report(self) -> int:
-        from responses.models import Response
+        from responses.models import Response, ReviewWindow
 
         flagged = set(Response.objects.filter(flagged=True).values_list("pk", flat=True))
+        windowed = {pk for ids in ReviewWindow.objects.values_list("response_ids", flat=True) for pk in ids}
         ok = True
-        print(f"{'pattern':<18}{'responses':>10}{'caught':>9}{'rate':>8}  target")
+        print(f"{'pattern':<17}{'responses':>10}{'flagged':>9}{'+window':>9}{'rate':>8}  target")
         for group, ids in self.groups.items():
             if not ids:
                 continue
-            share = sum(1 for pk in ids if pk in flagged) / len(ids)
+            n_flagged = sum(1 for pk in ids if pk in flagged)
+            n_caught = sum(1 for pk in ids if pk in flagged or pk in windowed)
             if group in ("honest", "family"):
-                target, met = f"<= {TARGET_HONEST:.0%}" if group == "honest" else "0 flagged", (
-                    share <= TARGET_HONEST if group == "honest" else share == 0)
-                label = "flagged"
+                share = n_flagged / len(ids)
+                met = share <= TARGET_HONEST if group == "honest" else n_flagged == 0
+                target = f"flagged <= {TARGET_HONEST:.0%}" if group == "honest" else "none flagged"
             else:
-                target, met, label = f">= {TARGET_CAUGHT:.0%}", share >= TARGET_CAUGHT, "caught"
+                share = n_caught / len(ids)
+                met, target = share >= TARGET_CAUGHT, f"flagged or in a window >= {TARGET_CAUGHT:.0%}"
             ok &= met
-            print(f"{group:<18}{len(ids):>10}{sum(1 for pk in ids if pk in flagged):>9}{share:>8.1%}  {target}"
-                  f" {label} {'ok' if met else 'MISSED'}")
+            print(f"{group:<17}{len(ids):>10}{n_flagged:>9}{n_caught:>9}{share:>8.1%}  {target} "
+                  f"{'ok' if met else 'MISSED'}")
+        honest = self.groups["honest"]
+        inside = sum(1 for pk in honest if pk in windowed)
+        print(f"honest responses inside a reviewable window (not flagged): {inside} of {len(honest)} "
+              f"({inside / len(honest):.1%})")
         return 0 if ok else 1
 
 

@@ -161,7 +161,6 @@ class Flag(models.Model):
         STEERED = "steered", _("Diarahkan/diawasi petugas")
         OUTSIDE_HOURS = "outside_hours", _("Di luar jam layanan")
         FLOOD = "flood", _("Banjir kiriman di titik akses")
-        WINDOW = "window", _("Dalam jendela waktu yang janggal")
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="flags")
     rule = models.CharField(max_length=20, choices=Rule.choices)

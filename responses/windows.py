@@ -1,9 +1,9 @@
 """Window-level validity signals (docs/validity.md): patterns no single response shows.
 
 A scheduled job (`detect_windows`, in CELERY_BEAT_SCHEDULE) looks at recent hours and records a ReviewWindow
-for each improbable one; its responses get a `window` flag, so they reach the Kanwil review queue and the
-figures "without flagged responses". A Kanwil decision on a window rejects or reinstates all its responses
-through the audited review service (which queues the recompute).
+for each improbable one, shown in the Kanwil review queue. Its responses are not flagged one by one (an
+honest respondent who came in the same hour did nothing wrong): a Kanwil decision on the window rejects or
+reinstates all of them through the audited review service (which queues the recompute).
 
 - volume: an hour whose count at a unit or access point is improbable under a Poisson law whose rate is a
   high quantile of the place's own active hours in the baseline (robust to the spike itself);
@@ -18,9 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Flag, RefusedSubmission, Response, ReviewWindow
-from .recompute import queue_recompute_on_commit
-from .validity import mark_flagged
+from .models import RefusedSubmission, Response, ReviewWindow
 
 Kind = ReviewWindow.Kind
 HOUR = timedelta(hours=1)
@@ -80,18 +78,7 @@ def detect_windows(*, now: datetime | None = None) -> list[ReviewWindow]:
                           "evidence": window.evidence, "detected_at": now})
             if made:
                 created.append(obj)
-                _flag_members(obj, now=now)
     return created
-
-
-def _flag_members(window: ReviewWindow, *, now: datetime) -> None:
-    evidence = {"window_id": window.pk, "kind": window.kind, "starts_at": window.starts_at.isoformat(),
-                "ends_at": window.ends_at.isoformat(), "count": len(window.response_ids)}
-    Flag.objects.bulk_create([Flag(response_id=pk, rule=Flag.Rule.WINDOW, evidence=evidence, created_at=now)
-                              for pk in window.response_ids], ignore_conflicts=True)
-    mark_flagged(window.response_ids)
-    rows = Response.objects.filter(pk__in=window.response_ids).values_list("unit_id", "period_id").distinct()
-    queue_recompute_on_commit(list(rows))
 
 
 def _refused(access_point_ids, start: datetime, end: datetime) -> int:
@@ -114,9 +101,15 @@ def _volume_windows(since: datetime, now: datetime) -> list[ReviewWindow]:
             counts[place][hour] += 1
             if hour >= since:
                 members[(place, hour)].append(pk)
+    # Hours already found improbable (and not reinstated) stay out of the baseline: a jump that lasts days
+    # must not become its own normal.
+    excluded = {(("point", w.unit_id, w.access_point_id) if w.access_point_id else ("unit", w.unit_id, None),
+                 w.starts_at)
+                for w in ReviewWindow.objects.filter(kind=Kind.VOLUME, starts_at__gte=start)
+                .exclude(status=ReviewWindow.Status.REINSTATED)}
     windows = []
     for place, by_hour in counts.items():
-        history = [n for hour, n in by_hour.items() if hour < since]
+        history = [n for hour, n in by_hour.items() if hour < since and (place, hour) not in excluded]
         for hour, n in by_hour.items():
             if hour < since:
                 continue

@@ -47,12 +47,13 @@ class DecisionResult:
 
 
 def decide(*, response_ids: list[int], decision: str, reason: str, acting_user,
-           now: datetime | None = None) -> DecisionResult:
+           now: datetime | None = None, in_window: bool = False) -> DecisionResult:
     """Rejects or reinstates flagged responses, with a mandatory reason, as `acting_user`.
 
     Every id must be a flagged response the user may review; otherwise nothing is written
     (PermissionDenied for a user who may not review at all, Response.DoesNotExist for an id out of scope).
     A decision on a response already in that state is still recorded (a reviewer confirming it).
+    `in_window`: the responses of a review window, which need not be flagged (decide_window).
     """
     reason = (reason or "").strip()
     if decision not in NEW_STATUS:
@@ -67,7 +68,8 @@ def decide(*, response_ids: list[int], decision: str, reason: str, acting_user,
     new_status = NEW_STATUS[decision]
     wanted = set(response_ids)
     with transaction.atomic():
-        responses = list(reviewable(acting_user).filter(pk__in=wanted).select_for_update().order_by("pk"))
+        scope = Response.objects.visible_to(acting_user) if in_window else reviewable(acting_user)
+        responses = list(scope.filter(pk__in=wanted).select_for_update().order_by("pk"))
         if len(responses) != len(wanted):
             raise Response.DoesNotExist
         changed = [r for r in responses if r.status != new_status]
@@ -199,7 +201,7 @@ def decide_window(*, window_id: int, decision: str, reason: str, acting_user,
         result = DecisionResult(decided=0, changed=0)
         if window.response_ids:
             result = decide(response_ids=window.response_ids, decision=decision, reason=reason,
-                            acting_user=acting_user, now=now)
+                            acting_user=acting_user, now=now, in_window=True)
         elif not (reason or "").strip():
             raise ValidationError(_("Alasan wajib diisi."))
         old = window.status
