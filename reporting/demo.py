@@ -2,7 +2,9 @@
 
 Deterministic (seeded by unit code and period) and idempotent: a period that already has responses is
 left alone. Units differ in participation (a few stay below target) and in scores; a few responses are
-flagged; some leave a suggestion. Rows are written with bulk_create, fast on SQLite too.
+generated with a suspicious pattern (too fast, straight-lined, steered, late), and their flags come from
+running the real store-time validity rules (responses/validity.py) over them, so every flag agrees with its
+rule; some leave a suggestion. Rows are written with bulk_create, fast on SQLite too.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from responses import validity
 from responses.models import AgeBand, Education, Flag, Occupation, Response, Scoresheet, Sex
 from surveys.demo import Quarter
 from surveys.models import AccessPoint, Period, Target, Unit
@@ -127,7 +130,7 @@ def _fill_period(period: Period, *, now: datetime, scale: float) -> int:
         rng.shuffle(plan)
         for service_id, moment in zip(plan, _quarter_moments(period, now, rng, len(plan)), strict=True):
             point, channel = rng.choices(points, weights=point_weights)[0]
-            flag = rng.choices(FLAG_CHOICES, weights=FLAG_WEIGHTS)[0]
+            flag = rng.choices(FLAG_CHOICES, weights=FLAG_WEIGHTS)[0]  # the pattern generated, not the flag
             if moment.astimezone(tz).hour >= 16:
                 flag = Flag.Rule.OUTSIDE_HOURS.value
             respondent = rng.gauss(0, 0.3)
@@ -142,7 +145,9 @@ def _fill_period(period: Period, *, now: datetime, scale: float) -> int:
                 "idempotency_key": uuid.UUID(int=rng.getrandbits(128), version=4), "period": period.pk,
                 "unit": unit.pk, "access_point": point, "service": service_id, "channel": channel,
                 "created_at": moment,
-                "completion_seconds": rng.randint(12, 25) if flag == Flag.Rule.TOO_FAST else rng.randint(45, 240),
+                "completion_seconds": (rng.randint(12, 25) if flag == Flag.Rule.TOO_FAST
+                                       else rng.randint(6, 12) if flag == Flag.Rule.STRAIGHT_LINING
+                                       else rng.randint(45, 240)),
                 "device_hash": "" if channel == "kiosk" else f"{rng.getrandbits(128):032x}",
                 "device_class": "tablet" if channel == "kiosk" else "mobile",
                 "sex": rng.choice(SEXES),
@@ -151,9 +156,10 @@ def _fill_period(period: Period, *, now: datetime, scale: float) -> int:
                 "occupation": rng.choices(OCCUPATIONS, weights=OCCUPATION_WEIGHTS)[0],
                 "steered": flag == Flag.Rule.STEERED,
                 "suggestion": rng.choice(SUGGESTIONS) if rng.random() < 0.15 else "",
-                "extra_answers": {}, "status": Response.Status.ACCEPTED.value, "flagged": flag is not None,
-                "_flag": flag, "_sheets": sheets,
+                "extra_answers": {}, "status": Response.Status.ACCEPTED.value, "_sheets": sheets,
             })
+            findings = rule_findings(unit, versions, responses[-1])
+            responses[-1].update(flagged=bool(findings), _findings=findings)
     # Ids in arrival order, as the live form would give them.
     responses.sort(key=lambda r: r["created_at"])
     _insert_rows(Response, RESPONSE_FIELDS, [[r[f] for f in RESPONSE_FIELDS] for r in responses])
@@ -167,9 +173,21 @@ def _fill_period(period: Period, *, now: datetime, scale: float) -> int:
          for r in responses for v, scores in zip(versions, r["_sheets"], strict=True)],
     )
     _insert_rows(Flag, ["response", "rule", "evidence", "created_at"],
-                 [[ids[r["idempotency_key"]], r["_flag"], {"demo": True}, r["created_at"]]
-                  for r in responses if r["_flag"]])
+                 [[ids[r["idempotency_key"]], f.rule, f.evidence, r["created_at"]]
+                  for r in responses for f in r["_findings"]])
     return len(responses)
+
+
+def rule_findings(unit: Unit, versions, row: dict) -> list[validity.Finding]:
+    """The store-time rules that look at one response alone, run on the unsaved demo row (the rules that
+    compare responses, repeat device and burst, find nothing in the demo's independent respondents)."""
+    response = Response(unit=unit, created_at=row["created_at"], completion_seconds=row["completion_seconds"],
+                        steered=row["steered"])
+    sheets = [Scoresheet(version=v, **{f"score_{k}": x for k, x in enumerate(scores, start=1)})
+              for v, scores in zip(versions, row["_sheets"], strict=True)]
+    found = (validity.check_too_fast(response, sheets), validity.check_straight_lining(response, sheets),
+             validity.check_steered(response), validity.check_outside_hours(response))
+    return [f for f in found if f is not None]
 
 
 RESPONSE_FIELDS = [

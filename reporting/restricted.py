@@ -48,8 +48,7 @@ def restrict_extra(extra):
 
 def restrict_flags(flags: dict) -> dict:
     """Flag counts are per period already (never per response or per day); small ones read "< k"."""
-    return {**flags, "flagged": cell(flags["flagged"]), "rejected": cell(flags["rejected"]),
-            "by_rule": [{**r, "n": cell(r["n"])} for r in flags["by_rule"]]}
+    return {**flags, "flagged": cell(flags["flagged"]), "rejected": cell(flags["rejected"])}
 
 
 def restrict_modes(modes: dict) -> dict:

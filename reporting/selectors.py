@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from responses.models import Channel, Flag, Response
+from responses.models import Channel, Response
 from surveys.models import AccessPoint, InstrumentVersion, Kanwil, Period, Target, Unit, localized, localized_label
 
 from . import uncertainty
@@ -297,14 +297,11 @@ def access_points_ranked(unit: Unit, period: Period) -> list[AccessPoint]:
 
 
 def flag_counts(unit: Unit, period: Period) -> dict:
+    """Flagged and rejected counts only: counts per rule would teach officers which rule to stay under."""
     responses = Response.objects.filter(unit=unit, period=period)
-    rules = dict(Flag.Rule.choices)
-    by_rule = (Flag.objects.filter(response__unit=unit, response__period=period).values("rule")
-               .annotate(n=Count("pk")).order_by("-n"))
     return {
         "flagged": responses.counted().filter(flagged=True).count(),
         "rejected": responses.filter(status=Response.Status.REJECTED).count(),
-        "by_rule": [{"rule": rules.get(r["rule"], r["rule"]), "n": r["n"]} for r in by_rule],
     }
 
 

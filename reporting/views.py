@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from responses.disclosure import min_cell, sees_rows
+from responses.review import services as review
 from surveys.access import kanwil_in_scope, selected_period, staff_required, unit_in_scope
 from surveys.models import Kanwil, Role, Unit, membership_of, sees_everything
 
@@ -153,4 +154,30 @@ def dashboard_national(request):
 
 def methodology(request):
     """How every figure is computed (public: the figures are public accountability)."""
-    return render(request, "reporting/methodology.html", {"thresholds": Thresholds.from_settings()})
+    rules = validity_rules() if review.can_review(request.user) else []
+    return render(request, "reporting/methodology.html", {"thresholds": Thresholds.from_settings(),
+                                                          "validity_rules": rules})
+
+
+def validity_rules() -> list[tuple[str, str]]:
+    """The flag rules with their thresholds, for Kanwil and Pusat only (officers must not learn to stay under
+    them)."""
+    s = settings
+    return [
+        (_("Terlalu cepat"), _("di bawah waktu minimum versi instrumen (bawaan 2 detik per butir)")),
+        (_("Jawaban seragam dan sangat cepat"),
+         _("satu nilai di semua butir dan waktu di bawah %(f)s × waktu minimum") % {
+             "f": s.VALIDITY_STRAIGHT_LINING_TIME_FACTOR}),
+        (_("Perangkat berulang"), _("mulai jawaban ke-%(n)s dari satu perangkat di UPT yang sama dalam %(h)s jam") % {
+            "n": s.VALIDITY_REPEAT_DEVICE_FROM, "h": s.VALIDITY_REPEAT_DEVICE_HOURS}),
+        (_("Rentetan jawaban identik"),
+         _("lebih dari %(n)s jawaban identik dalam %(m)s menit di satu titik akses; jawaban nilai tertinggi semua "
+           "hanya bila setidaknya %(p)s dari volume titik akses itu") % {
+             "n": s.VALIDITY_BURST_MAX_IDENTICAL, "m": s.VALIDITY_BURST_WINDOW_MINUTES,
+             "p": f"{s.VALIDITY_TOP_BURST_MIN_SHARE:.0%}"}),
+        (_("Banjir kiriman di titik akses"),
+         _("di atas batas titik akses %(l)s (kiriman/detik), tetap disimpan") % {
+             "l": s.FORM_RATE_LIMIT_ACCESS_POINT}),
+        (_("Di luar jam layanan"), _("di luar jam layanan UPT ± %(m)s menit") % {
+            "m": s.VALIDITY_SERVICE_HOURS_GRACE_MINUTES}),
+    ]

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from surveys.models import InstrumentVersion
+
 from .models import Flag, Response, Scoresheet
 from .recompute import queue_recompute_on_commit
 from .validity import SCORE_FIELDS, Rule, answer_vector, burst_evidence, mark_flagged
@@ -71,11 +73,30 @@ def detect_bursts(*, since: datetime, until: datetime, now: datetime | None = No
     newly: list[int] = []
     with transaction.atomic():
         for (access_point_id, vector), items in groups.items():
+            top = _all_top_vector(vector)
             for run in burst_runs(items):
+                if top and not _run_volume_anomalous(run, access_point_id, rows, window):
+                    continue  # satisfied respondents at a busy access point
                 newly += _flag_burst(run, access_point_id, vector, rows, now)
         mark_flagged(newly)
         queue_recompute_on_commit((rows[pk]["unit_id"], rows[pk]["period_id"]) for pk in newly)
     return newly
+
+
+def _all_top_vector(vector: tuple) -> bool:
+    """Whether every score of the answer vector is its version's scale maximum."""
+    tops = dict(InstrumentVersion.objects.filter(pk__in=[v for v, _ in vector]).values_list("pk", "scale_max"))
+    return all(x is None or x == tops.get(v) for v, scores in vector for x in scores)
+
+
+def _run_volume_anomalous(run: list[int], access_point_id: int, rows: dict, window: timedelta) -> bool:
+    """A run of all-top sets is a burst only when it is at least VALIDITY_TOP_BURST_MIN_SHARE of every
+    response at its access point from the window before its last member to its last member."""
+    last = max(rows[pk]["created_at"] for pk in run)
+    total = Response.objects.filter(access_point_id=access_point_id, created_at__gte=last - window,
+                                    created_at__lte=last).count()
+    inside = sum(1 for pk in run if rows[pk]["created_at"] >= last - window)
+    return inside >= settings.VALIDITY_TOP_BURST_MIN_SHARE * total
 
 
 def _flag_burst(run: list[int], access_point_id: int, vector: tuple, rows: dict, now: datetime) -> list[int]:

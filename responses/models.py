@@ -161,6 +161,7 @@ class Flag(models.Model):
         BURST = "burst", _("Rentetan jawaban identik")
         STEERED = "steered", _("Diarahkan/diawasi petugas")
         OUTSIDE_HOURS = "outside_hours", _("Di luar jam layanan")
+        FLOOD = "flood", _("Banjir kiriman di titik akses")
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="flags")
     rule = models.CharField(max_length=20, choices=Rule.choices)
@@ -187,3 +188,54 @@ class ReviewDecision(models.Model):
 
     class Meta:
         ordering = ["-decided_at"]
+
+
+class RefusedSubmission(models.Model):
+    """Submissions refused by a device's rate limit, counted per access point, device hash and hour.
+
+    Nothing of the refused answers is kept: only how often one device was turned away where, as evidence
+    for the review (ten refusals from one phone say more than the responses it managed to store).
+    """
+
+    access_point = models.ForeignKey(AccessPoint, on_delete=models.CASCADE, related_name="refusals")
+    device_hash = models.CharField(max_length=64, blank=True)
+    hour = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["access_point", "device_hash", "hour"],
+                                               name="refusal_once_per_hour")]
+
+
+class ReviewWindow(models.Model):
+    """A unit or access point, a time range and the responses in it, found improbable as a whole by the
+    window job (responses/windows.py); a Kanwil decision on it applies to all its responses."""
+
+    class Kind(models.TextChoices):
+        VOLUME = "volume", _("Lonjakan jumlah jawaban")
+        KIOSK_CADENCE = "kiosk_cadence", _("Kios diisi terlalu rapat")
+        REFUSALS = "refusals", _("Kiriman berulang yang ditolak")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Belum ditinjau")
+        REJECTED = "rejected", _("Ditolak")
+        REINSTATED = "reinstated", _("Ditinjau, tetap dihitung")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="review_windows")
+    access_point = models.ForeignKey(AccessPoint, on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="review_windows")
+    device_hash = models.CharField(max_length=64, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    response_ids = models.JSONField(default=list)
+    evidence = models.JSONField(default=dict)
+    detected_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-starts_at", "pk"]
+        indexes = [models.Index(fields=["status", "starts_at"])]

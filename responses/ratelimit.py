@@ -9,9 +9,12 @@ shared by every web process; in the embedded mode they live in the process's mem
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.db.models import F
 from limits import RateLimitItemPerSecond
 from limits.errors import ConfigurationError
 from limits.storage import storage_from_string
@@ -89,27 +92,40 @@ def reset() -> None:
     _unreachable_until = 0.0
 
 
-def allow_submission(*, access_point_id: int, device_hash: str) -> bool:
-    """Counts this submission against its access point and (when known) its device; False when over.
+class Verdict:
+    """What the limits say of one submission: store it, store it flagged as a flood, or refuse it."""
 
+    OK = "ok"
+    FLOOD = "flood"  # over the access point's limit: stored and flagged, never refused (someone else's doing)
+    REFUSED = "refused"  # over this device's own limit: refused and counted
+
+
+def check_submission(*, access_point_id: int, device_hash: str) -> str:
+    """Counts this submission against its access point and (when known) its device; returns a Verdict.
+
+    Only a device's own limit refuses: a flood at a poster (e.g. a cookieless script) must not cost an
+    honest respondent their answers, so over the access point's limit the submission is stored and flagged.
     If the counters cannot be reached the submission is allowed and the outage logged, and the storage is
     left alone for RETRY_SECONDS: answers matter more than flood protection, and the validity rules still
     flag what a flood leaves behind.
     """
     global _unreachable_until
     if _unreachable_until > time.monotonic():
-        return True
+        return Verdict.OK
     limiter = _limiter()
     try:
-        allowed = limiter.hit(Limit.parse(settings.FORM_RATE_LIMIT_ACCESS_POINT).item(), "ap", str(access_point_id))
+        point_ok = limiter.hit(Limit.parse(settings.FORM_RATE_LIMIT_ACCESS_POINT).item(), "ap", str(access_point_id))
+        device_ok = True
         if device_hash:
-            allowed = limiter.hit(Limit.parse(settings.FORM_RATE_LIMIT_DEVICE).item(), "dev", device_hash) and allowed
+            device_ok = limiter.hit(Limit.parse(settings.FORM_RATE_LIMIT_DEVICE).item(), "dev", device_hash)
     except Exception:
         _unreachable_until = time.monotonic() + RETRY_SECONDS
         logger.exception("Rate-limit storage unavailable; submissions allowed without limits for %d s "
                          "(access point %s)", RETRY_SECONDS, access_point_id)
-        return True
-    return allowed
+        return Verdict.OK
+    if not device_ok:
+        return Verdict.REFUSED
+    return Verdict.OK if point_ok else Verdict.FLOOD
 
 
 def allow_hit(limit: Limit, *identifiers: str) -> bool:
@@ -124,3 +140,20 @@ def allow_hit(limit: Limit, *identifiers: str) -> bool:
         _unreachable_until = time.monotonic() + RETRY_SECONDS
         logger.exception("Rate-limit storage unavailable; requests allowed without limits for %d s", RETRY_SECONDS)
         return True
+
+
+def allow_submission(*, access_point_id: int, device_hash: str) -> bool:
+    """True unless this device is over its own limit (see check_submission)."""
+    return check_submission(access_point_id=access_point_id, device_hash=device_hash) != Verdict.REFUSED
+
+
+def count_refusal(*, access_point_id: int, device_hash: str, now: datetime) -> None:
+    """Adds one to the refusals of this device at this access point in the current hour (one upsert)."""
+    from .models import RefusedSubmission
+
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    with transaction.atomic():
+        row, created = RefusedSubmission.objects.get_or_create(
+            access_point_id=access_point_id, device_hash=device_hash, hour=hour, defaults={"count": 1})
+        if not created:
+            RefusedSubmission.objects.filter(pk=row.pk).update(count=F("count") + 1)

@@ -82,11 +82,13 @@ def submit_response(
     now: datetime | None = None,
     checked: bool = False,
     channel: str | None = None,
+    flood: bool = False,
 ) -> tuple[Response, bool]:
     """Stores one response with one Scoresheet per instrument version; returns (response, created).
 
     `answers` maps version id -> {indicator position: score} and must cover every item of every version
-    of `period` within its scale (pass checked=True when a form has already verified that). A repeated
+    of `period` within its scale (pass checked=True when a form has already verified that). `flood`: the
+    access point was over its rate limit, so the response is stored with a flood flag instead of refused. A repeated
     idempotency key, even from a concurrent request, returns the first response and stores nothing.
     """
     now = now or timezone.now()
@@ -110,7 +112,7 @@ def submit_response(
     ]
     # The rules read before anything is written, so the write holds the unit's running totals (locked by
     # the scoresheets' INSERT, see reporting) only for itself.
-    assessment = assess_new_response(response, sheets)
+    assessment = assess_new_response(response, sheets, flood=flood)
     response.flagged = assessment.flagged
     for sheet in sheets:
         sheet.flagged = response.flagged

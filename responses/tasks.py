@@ -1,7 +1,7 @@
-"""Celery entry points for responses: the periodic burst scan and the retention job."""
+"""Celery entry points for responses: the periodic burst scan, the window job and the retention job."""
 from celery import shared_task
 
-from . import bursts, retention
+from . import bursts, retention, windows
 
 
 @shared_task(name="responses.tasks.detect_bursts", acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
@@ -14,3 +14,9 @@ def detect_bursts() -> int:
 def apply_retention() -> int:
     """Deletes free text and coarsens times of periods closed longer than the retention time; idempotent."""
     return sum(retention.apply_retention().values())
+
+
+@shared_task(name="responses.tasks.detect_windows", acks_late=True, time_limit=10 * 60, soft_time_limit=9 * 60)
+def detect_windows() -> int:
+    """Records improbable windows (volume, kiosk cadence, refusals) among recent hours; idempotent."""
+    return len(windows.detect_windows())

@@ -95,10 +95,11 @@ def check_too_fast(response: Response, sheets: list[Scoresheet]) -> Finding | No
 
 
 def check_straight_lining(response: Response, sheets: list[Scoresheet]) -> Finding | None:
-    """The same score on every item together with a fast time.
+    """The same score on every item together with a much faster time than the too-fast threshold.
 
-    "Fast" is below VALIDITY_STRAIGHT_LINING_TIME_FACTOR × the minimum plausible time: a satisfied
-    respondent who reads every statement and answers 4 throughout is not flagged.
+    "Fast" is below VALIDITY_STRAIGHT_LINING_TIME_FACTOR × the minimum plausible time (default half): a
+    satisfied respondent who reads every statement and answers 4 throughout is not flagged; identical sets
+    that cluster at one access point are the burst rule's.
     """
     values = answer_values(sheets)
     if response.completion_seconds is None or len(values) < 2 or len(set(values)) != 1:
@@ -243,7 +244,22 @@ def _identical_answer_sets(response: Response, sheets: list[Scoresheet]) -> list
                 .order_by("pk").values_list("pk", "created_at", "has_flag"))
 
 
-def assess_new_response(response: Response, sheets: list[Scoresheet]) -> Assessment:
+def _all_top(sheets: list[Scoresheet]) -> bool:
+    """Every item answered with its scale's top value (a satisfied respondent's usual answer set)."""
+    return all(getattr(sheet, f) in (None, sheet.version.scale_max) for sheet in sheets for f in SCORE_FIELDS)
+
+
+def _top_volume_anomalous(response: Response, identical: int) -> bool:
+    """Whether `identical` all-top sets are at least VALIDITY_TOP_BURST_MIN_SHARE of the access point's
+    responses in the burst window: at a busy access point many honest respondents answer the top value."""
+    window = timedelta(minutes=settings.VALIDITY_BURST_WINDOW_MINUTES)
+    total = Response.objects.filter(access_point_id=response.access_point_id,
+                                    created_at__gte=response.created_at - window,
+                                    created_at__lte=response.created_at).exclude(pk=response.pk).count() + 1
+    return identical >= settings.VALIDITY_TOP_BURST_MIN_SHARE * total
+
+
+def assess_new_response(response: Response, sheets: list[Scoresheet], *, flood: bool = False) -> Assessment:
     """Runs every store-time rule on a response that may not be saved yet (`sheets` each with `version`).
 
     Reads only, so the submit service calls it before its transaction: the running totals that the
@@ -258,12 +274,16 @@ def assess_new_response(response: Response, sheets: list[Scoresheet]) -> Assessm
             check_outside_hours(response),
         ) if f is not None
     ]
+    if flood:  # stored although its access point was over its rate limit (responses/ratelimit.py)
+        findings.append(Finding(Rule.FLOOD, {"limit": settings.FORM_RATE_LIMIT_ACCESS_POINT}))
     if not sheets:
         return Assessment(findings, [], [])
     device, burst = _neighbours(response)
     if not response.answers_digest:
         burst = _identical_answer_sets(response, sheets)
     repeats = _same_instrument(device if response.device_hash else [], sheets)
+    if len(repeats) + 1 < settings.VALIDITY_REPEAT_DEVICE_FROM:  # + 1: this response (a shared phone)
+        repeats = []
     if repeats:
         findings.append(Finding(Rule.REPEAT_DEVICE, {
             "window_hours": settings.VALIDITY_REPEAT_DEVICE_HOURS,
@@ -271,6 +291,8 @@ def assess_new_response(response: Response, sheets: list[Scoresheet]) -> Assessm
             "count": len(repeats),  # at most REPEAT_DEVICE_MAX
         }))
     if len(burst) + 1 <= settings.VALIDITY_BURST_MAX_IDENTICAL:  # + 1: this response
+        burst = []
+    elif _all_top(sheets) and not _top_volume_anomalous(response, len(burst) + 1):
         burst = []
     return Assessment(findings, repeats, burst)
 

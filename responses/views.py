@@ -174,9 +174,12 @@ def serve_form(request, *, access_point_id: int, period_id: int, ticket=None):
             device_id = new_device_id = devices.new_device_id()
         device_hash = devices.device_hash(device_id, period_id=questionnaire.period.pk)
     # A ticket is its own limit (one response each); the rate limits guard the open poster links.
-    if ticket is None and not ratelimit.allow_submission(access_point_id=access_point.pk, device_hash=device_hash):
+    verdict = ratelimit.Verdict.OK if ticket is not None else ratelimit.check_submission(
+        access_point_id=access_point.pk, device_hash=device_hash)
+    if verdict == ratelimit.Verdict.REFUSED:
         if Response.objects.filter(idempotency_key=form_token.key).exists():
             return _thanks_redirect(access_point)
+        ratelimit.count_refusal(access_point_id=access_point.pk, device_hash=device_hash, now=now)
         return render(request, "responses/rate_limited.html", {"access_point": access_point}, status=429)
 
     data = form.cleaned_data
@@ -189,7 +192,7 @@ def serve_form(request, *, access_point_id: int, period_id: int, ticket=None):
             device_hash=device_hash, device_class=devices.device_class(request.headers.get("User-Agent", "")),
             sex=data["sex"], age_band=data["age_band"], education=data["education"], occupation=data["occupation"],
             steered=data["steered"], suggestion=data["suggestion"], extra_answers=form.extra_answers(),
-            now=now, checked=True, **extra,
+            now=now, checked=True, flood=verdict == ratelimit.Verdict.FLOOD, **extra,
         )
 
     if ticket is None:

@@ -7,6 +7,7 @@ recomputed in the background.
 from dataclasses import dataclass
 from datetime import datetime
 
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -17,7 +18,7 @@ from surveys.access import is_role
 from surveys.audit import record_review_decision
 from surveys.models import Role, Unit, sees_everything
 
-from ..models import Flag, Response, ReviewDecision, Scoresheet
+from ..models import Flag, Response, ReviewDecision, ReviewWindow, Scoresheet
 from ..recompute import queue_recompute_on_commit
 
 NEW_STATUS = {
@@ -46,12 +47,13 @@ class DecisionResult:
 
 
 def decide(*, response_ids: list[int], decision: str, reason: str, acting_user,
-           now: datetime | None = None) -> DecisionResult:
+           now: datetime | None = None, in_window: bool = False) -> DecisionResult:
     """Rejects or reinstates flagged responses, with a mandatory reason, as `acting_user`.
 
     Every id must be a flagged response the user may review; otherwise nothing is written
     (PermissionDenied for a user who may not review at all, Response.DoesNotExist for an id out of scope).
     A decision on a response already in that state is still recorded (a reviewer confirming it).
+    `in_window`: the responses of a review window, which need not be flagged (decide_window).
     """
     reason = (reason or "").strip()
     if decision not in NEW_STATUS:
@@ -66,7 +68,8 @@ def decide(*, response_ids: list[int], decision: str, reason: str, acting_user,
     new_status = NEW_STATUS[decision]
     wanted = set(response_ids)
     with transaction.atomic():
-        responses = list(reviewable(acting_user).filter(pk__in=wanted).select_for_update().order_by("pk"))
+        scope = Response.objects.visible_to(acting_user) if in_window else reviewable(acting_user)
+        responses = list(scope.filter(pk__in=wanted).select_for_update().order_by("pk"))
         if len(responses) != len(wanted):
             raise Response.DoesNotExist
         changed = [r for r in responses if r.status != new_status]
@@ -168,3 +171,48 @@ def flag_counts(unit: Unit, period) -> dict:
         "pending": responses.filter(flagged=True).exclude(decisions__isnull=False).count(),
         "rules": [(rule, label, by_rule.get(rule, 0)) for rule, label in Flag.Rule.choices],
     }
+
+
+# --------------------------------------------------------------------------- windows
+WINDOW_STATUS = {
+    ReviewDecision.Decision.REJECT: ReviewWindow.Status.REJECTED,
+    ReviewDecision.Decision.REINSTATE: ReviewWindow.Status.REINSTATED,
+}
+
+
+def reviewable_windows(user):
+    """Review windows this user may decide on: none for officers, their region's for Kanwil staff."""
+    if not can_review(user):
+        return ReviewWindow.objects.none()
+    return ReviewWindow.objects.filter(unit__in=Unit.objects.visible_to(user)).select_related("unit", "access_point")
+
+
+def decide_window(*, window_id: int, decision: str, reason: str, acting_user,
+                  now: datetime | None = None) -> DecisionResult:
+    """Rejects or reinstates every response of a window (through `decide`: audited per response, recomputed)
+    and records the window's own decision in the audit trail."""
+    if decision not in WINDOW_STATUS:
+        raise ValidationError(_("Keputusan tidak dikenal."))
+    if not can_review(acting_user):
+        raise PermissionDenied
+    now = now or timezone.now()
+    with transaction.atomic():
+        window = reviewable_windows(acting_user).select_for_update(of=("self",)).get(pk=window_id)
+        result = DecisionResult(decided=0, changed=0)
+        if window.response_ids:
+            result = decide(response_ids=window.response_ids, decision=decision, reason=reason,
+                            acting_user=acting_user, now=now, in_window=True)
+        elif not (reason or "").strip():
+            raise ValidationError(_("Alasan wajib diisi."))
+        old = window.status
+        window.status, window.decided_by, window.decided_at = WINDOW_STATUS[decision], acting_user, now
+        window.reason = reason.strip()
+        window.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        LogEntry.objects.log_create(
+            window, force_log=True, action=LogEntry.Action.UPDATE, actor=acting_user, timestamp=now,
+            object_repr=f"{window.get_kind_display()} #{window.pk}",
+            changes={"status": [old, window.status], "reason": [None, window.reason],
+                     "responses": [None, str(len(window.response_ids))]},
+            additional_data={"event": "window_decision", "window_id": window.pk},
+        )
+    return result

@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from responses.disclosure import cell, sees_rows
 from surveys.access import selected_period, staff_required, unit_in_scope
 from surveys.models import Period, Role, Unit
 
-from ..models import Flag, Response, ReviewDecision
+from ..models import Flag, Response, ReviewDecision, ReviewWindow
 from ..validity import answer_vector
 from . import services as review
 
@@ -98,6 +99,7 @@ def queue(request):
     return render(request, "review/queue.html", {
         "filters": filters, "form": form, "period": period, "unit": unit, "rule": rule, "state": state,
         "summary": review.summary_by_unit_and_rule(scoped),
+        "windows": _windows(request.user, unit),
         "page": page, "rows": [describe(r) for r in page.object_list],
         "query": _query_without_page(request),
     }, status=status)
@@ -113,6 +115,32 @@ def _decide(request, response_ids, data) -> str:
         return _("%(n)d jawaban ditolak; indeks dihitung ulang di latar belakang.") % {"n": result.decided}
     return _("%(n)d jawaban dipulihkan atau dikonfirmasi tetap dihitung; indeks dihitung ulang di latar belakang."
              ) % {"n": result.decided}
+
+
+def _windows(user, unit) -> list:
+    """Open review windows in the reviewer's region (of one unit when filtered), newest first."""
+    windows = review.reviewable_windows(user).filter(status=ReviewWindow.Status.OPEN)
+    if unit is not None:
+        windows = windows.filter(unit=unit)
+    return list(windows[:50])
+
+
+@staff_required(Role.KANWIL)
+@require_POST
+def decide_window(request, pk):
+    """A decision on a whole review window: rejects or reinstates its responses, with a reason."""
+    decision, reason = request.POST.get("decision", ""), request.POST.get("reason", "")
+    try:
+        result = review.decide_window(window_id=pk, decision=decision, reason=reason, acting_user=request.user,
+                                      now=timezone.now())
+    except (ReviewWindow.DoesNotExist, Response.DoesNotExist):
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("review_queue")
+    messages.success(request, _("Keputusan jendela disimpan untuk %(n)d jawaban; indeks dihitung ulang di latar "
+                                "belakang.") % {"n": result.decided})
+    return redirect("review_queue")
 
 
 def _query_without_page(request) -> str:
@@ -198,11 +226,13 @@ def unit_flags(request, code):
     unit = unit_in_scope(request.user, code)
     period = selected_period(request)
     counts = review.flag_counts(unit, period) if period else None
+    can_review = review.can_review(request.user)
+    if counts and not can_review:
+        del counts["rules"]  # officers see how many are flagged, not which rule: no recipe for evasion
     if counts and not sees_rows(request.user):  # the unit's own officers: small counts "< k" (disclosure)
-        counts = {**{key: cell(value) for key, value in counts.items() if key != "rules"},
-                  "rules": [(rule, label, cell(n)) for rule, label, n in counts["rules"]]}
+        counts = {key: cell(value) for key, value in counts.items()}
     return render(request, "review/unit_flags.html", {
         "unit": unit, "period": period, "periods": Period.objects.all(), "counts": counts,
-        "can_review": review.can_review(request.user),
+        "can_review": can_review,
         "queue_url": f"{reverse('review_queue')}?upt={unit.code}" + (f"&periode={period.pk}" if period else ""),
     })

@@ -17,5 +17,6 @@ from .security import *  # noqa: F403
 from .security import SILENCED_SECURITY_CHECKS
 from .tickets import *  # noqa: F403
 from .uncertainty import *  # noqa: F403
+from .validity import *  # noqa: F403
 
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, *SILENCED_SECURITY_CHECKS]  # noqa: F405

@@ -43,7 +43,7 @@ if FORM_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"] == "django.db.bac
 
 # --- Response validity: flag thresholds (methodology, "Validity"). The minimum plausible time per item is on
 # each InstrumentVersion; these are the other thresholds.
-VALIDITY_STRAIGHT_LINING_TIME_FACTOR = env_float("VALIDITY_STRAIGHT_LINING_TIME_FACTOR", 2.0, minimum=0)
+VALIDITY_STRAIGHT_LINING_TIME_FACTOR = env_float("VALIDITY_STRAIGHT_LINING_TIME_FACTOR", 0.5, minimum=0)
 VALIDITY_REPEAT_DEVICE_HOURS = env_int("VALIDITY_REPEAT_DEVICE_HOURS", 24, minimum=0)
 VALIDITY_BURST_MAX_IDENTICAL = env_int("VALIDITY_BURST_MAX_IDENTICAL", 5, minimum=1)  # a burst is more than this
 VALIDITY_BURST_WINDOW_MINUTES = env_int("VALIDITY_BURST_WINDOW_MINUTES", 10, minimum=1)

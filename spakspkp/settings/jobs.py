@@ -39,6 +39,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 5 * 60.0,
         "options": {"expires": 4 * 60},
     },
+    "detect-windows": {
+        "task": "responses.tasks.detect_windows",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 14 * 60},
+    },
     "delete-expired-exports": {
         "task": "reporting.exports.delete_expired_exports",
         "schedule": 3600.0,

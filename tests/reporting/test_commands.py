@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from reporting.models import Level, Snapshot
 from reporting.selectors import targets_by_unit
-from responses.models import Response, Scoresheet
+from responses import validity
+from responses.models import Flag, Response, Scoresheet
 from surveys.demo import load_demo
 from surveys.models import Period, Unit
 
@@ -52,6 +53,20 @@ def test_demo_fills_the_current_and_previous_quarter_and_computes_them(demo):
     call_command("load_demo_responses", stdout=out)
     assert Response.objects.count() == before
     assert "nothing to do" in out.getvalue()
+
+
+def test_every_flag_the_demo_stores_is_reproduced_by_the_validity_rules(demo):
+    flags = list(Flag.objects.select_related("response__unit"))
+    assert {f.rule for f in flags} >= {Flag.Rule.TOO_FAST, Flag.Rule.STEERED, Flag.Rule.OUTSIDE_HOURS,
+                                      Flag.Rule.STRAIGHT_LINING}
+    for flag in flags[::7] + [f for f in flags if f.rule == Flag.Rule.OUTSIDE_HOURS][:50]:
+        response = flag.response
+        sheets = list(response.scoresheets.select_related("version"))
+        assert flag.rule in {f.rule for f in validity.assess_new_response(response, sheets).findings}, flag.evidence
+        assert flag.evidence != {"demo": True}
+    # ...and a response is flagged exactly when it carries a flag.
+    assert not Response.objects.filter(flagged=True, flags__isnull=True).exists()
+    assert not Response.objects.filter(flagged=False, flags__isnull=False).exists()
 
 
 def test_recompute_period_command_rebuilds_snapshots_with_a_progress_bar(worked, period):

@@ -7,7 +7,7 @@ from django.test import Client
 
 from responses import ratelimit
 from responses.devices import COOKIE_NAME, device_class, device_hash
-from responses.models import Response
+from responses.models import Flag, RefusedSubmission, Response
 from responses.ratelimit import Limit
 from tests import brokers
 
@@ -58,6 +58,10 @@ def test_device_limit_stops_one_phone_but_not_its_neighbours_on_the_same_ip(clie
     assert refused.status_code == 429
     assert "Terlalu banyak jawaban" in refused.content.decode() and "belum disimpan" in refused.content.decode()
     assert Response.objects.count() == 2
+    assert client.post(survey.url, fill(), REMOTE_ADDR=SHARED_NAT_IP).status_code == 429
+    refusal = RefusedSubmission.objects.get()  # counted per access point and device hash, nothing else kept
+    assert refusal.count == 2 and refusal.access_point_id == survey.counter.pk
+    assert refusal.device_hash == Response.objects.first().device_hash
 
     neighbour = Client()
     page = neighbour.get(survey.url, REMOTE_ADDR=SHARED_NAT_IP)
@@ -66,10 +70,13 @@ def test_device_limit_stops_one_phone_but_not_its_neighbours_on_the_same_ip(clie
     assert Response.objects.count() == 3
 
 
-def test_access_point_limit_bounds_a_flood_of_fresh_devices(survey, settings):
+def test_over_the_access_point_limit_answers_are_stored_and_flagged_not_refused(survey, settings):
     settings.FORM_RATE_LIMIT_ACCESS_POINT = "3/600"
-    assert flood(survey, 4) == [303, 303, 303, 429]
-    assert Response.objects.count() == 3
+    assert flood(survey, 5) == [303] * 5
+    assert Response.objects.count() == 5
+    flooded = Response.objects.filter(flags__rule=Flag.Rule.FLOOD)
+    assert flooded.count() == 2 and all(r.flagged for r in flooded)
+    assert not RefusedSubmission.objects.exists()
 
 
 def test_kiosk_sets_no_device_cookie_stores_no_hash_and_returns_to_a_fresh_form(client, survey, settings):
@@ -146,8 +153,8 @@ def test_access_point_limit_is_counted_in_redis_shared_by_every_web_process(surv
     assert flood(survey, 2) == [303, 303]
     # Another web process: its own limiter, the same counters.
     ratelimit._limiters.clear()
-    assert flood(survey, 2) == [303, 429]
-    assert Response.objects.count() == 3
+    assert flood(survey, 2) == [303, 303]
+    assert Response.objects.filter(flags__rule=Flag.Rule.FLOOD).count() == 1
     assert any(b"ap" in key for key in redis_counters.keys("LIMITS*"))
 
 
@@ -181,3 +188,4 @@ def test_after_a_storage_outage_the_counters_are_left_alone_for_a_while(survey, 
     settings.FORM_RATE_LIMIT_STORAGE_URL = "memory://"
     assert flood(survey, 2) == [303, 303]
     assert Response.objects.count() == 3
+    assert not Flag.objects.filter(rule=Flag.Rule.FLOOD).exists()  # not counted, so no flood either

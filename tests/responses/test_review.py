@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
 
 from responses.models import Response, ReviewDecision, Scoresheet
 from responses.review import services as review
@@ -277,8 +279,23 @@ def test_officer_sees_their_units_flag_counts_but_no_review_link(place, login, s
     assert reply.status_code == 200
     counts = reply.context["counts"]
     assert (counts["total"], counts["flagged"], counts["rejected"], counts["pending"]) == (2, 1, 1, 0)
-    assert {rule: n for rule, _label, n in counts["rules"]}["too_fast"] == 1
-    assert "Buka antrean tinjauan" not in reply.content.decode()
+    assert "rules" not in counts and "Buka antrean tinjauan" not in reply.content.decode()
+
+
+def test_officers_flag_page_and_guide_give_no_rule_counts_or_thresholds(place, login):
+    org = place.org
+    place.submit(org.semarang)
+    client = login(org.officer_semarang)
+    page = client.get("/staf/upt/lapas-semarang/tanda-validitas/").content.decode()
+    assert "Terlalu cepat" not in page and "Aturan" not in page
+    guide = client.get(reverse("guide")).content.decode()
+    for threshold in ("2 detik", "24 jam", "lebih dari 5", "10 menit", "30 menit"):
+        assert threshold not in guide
+    public = Client().get(reverse("methodology")).content.decode()
+    assert "24 jam" not in public and "Aturan dan ambang penandaan" not in public
+    reviewer = login(org.kanwil_jateng).get(reverse("methodology")).content.decode()
+    assert "Aturan dan ambang penandaan" in reviewer and "dalam 24 jam" in reviewer
+    assert "Terlalu cepat" in login(org.kanwil_jateng).get("/staf/upt/lapas-semarang/tanda-validitas/").content.decode()
 
 
 def test_officer_gets_404_on_another_units_flag_counts(place, login):

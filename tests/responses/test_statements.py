@@ -98,6 +98,7 @@ def test_with_prepared_statements_off_nothing_is_prepared_and_answers_are_stored
 
 
 def test_repeat_device_and_burst_are_found_with_prepared_statements_on_and_off(survey, settings):
+    settings.VALIDITY_REPEAT_DEVICE_FROM = 2
     for prepared in (True, False):
         settings.FORM_PREPARED_STATEMENTS = prepared
         start = 60 if prepared else 120

@@ -1,7 +1,7 @@
 """Each validity flag rule at, just below and just above its threshold (docs/methodology.md §6).
 
 The default instruments have 13 items (SPAK 5 + SPKP 8) at 2 s per item: a minimum plausible time of
-26 s, and "fast" for straight-lining below 2 × 26 = 52 s. Service hours 08:00–15:00 with 30 min grace.
+26 s, and "fast" for straight-lining below 0.5 × 26 = 13 s. Service hours 08:00–15:00 with 30 min grace.
 """
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -78,15 +78,21 @@ def test_only_answered_instruments_count_towards_the_minimum(place):
 
 
 # --------------------------------------------------------------------------- straight-lining
-@pytest.mark.parametrize(("seconds", "flagged"), [(51, True), (52, False), (300, False), (26, True)])
-def test_straight_lining_needs_identical_answers_and_a_fast_time(place, seconds, flagged):
+@pytest.mark.parametrize(("seconds", "flagged"), [(12, True), (13, False), (300, False), (26, False), (1, True)])
+def test_straight_lining_needs_identical_answers_and_a_much_faster_time(place, seconds, flagged):
     response = submit(place, seconds=seconds, spak=[4] * 5, spkp=[4] * 8)
     assert (Flag.Rule.STRAIGHT_LINING in rules(response)) is flagged
 
 
+def test_all_four_respondent_at_a_normal_reading_pace_is_not_flagged(place):
+    for seconds in (26, 40, 51, 90):
+        assert rules(submit(place, seconds=seconds, spak=[4] * 5, spkp=[4] * 8, device=f"p{seconds}",
+                            at=NOON + timedelta(minutes=seconds))) == set()
+
+
 def test_one_different_answer_is_not_straight_lining(place):
-    response = submit(place, seconds=30, spak=[4] * 5, spkp=[4] * 7 + [3])
-    assert rules(response) == set()
+    response = submit(place, seconds=10, spak=[4] * 5, spkp=[4] * 7 + [3])
+    assert Flag.Rule.STRAIGHT_LINING not in rules(response)
 
 
 def test_straight_lining_threshold_is_a_setting(place, settings):
@@ -97,7 +103,7 @@ def test_straight_lining_threshold_is_a_setting(place, settings):
 
 
 def test_very_fast_straight_lining_carries_both_flags(place):
-    assert rules(submit(place, seconds=15, spak=[4] * 5, spkp=[4] * 8)) == {
+    assert rules(submit(place, seconds=10, spak=[4] * 5, spkp=[4] * 8)) == {
         Flag.Rule.TOO_FAST, Flag.Rule.STRAIGHT_LINING}
 
 
@@ -144,25 +150,35 @@ def test_unit_without_service_hours_is_never_outside_them(place):
 
 
 # --------------------------------------------------------------------------- repeat device
+def test_two_people_sharing_one_phone_are_not_flagged(place):
+    first = submit(place, device="family-phone")
+    second = submit(place, device="family-phone", at=NOON + timedelta(minutes=20), spak=(3, 3, 4, 4, 3))
+    assert rules(first) == set() and rules(second) == set()
+    assert not Response.objects.filter(flagged=True).exists()
+
+
 @pytest.mark.parametrize(("gap", "flagged"), [
-    (timedelta(minutes=5), True), (timedelta(hours=24), True), (timedelta(hours=24, seconds=1), False),
+    (timedelta(minutes=5), True), (timedelta(hours=12), True), (timedelta(hours=12, seconds=1), False),
 ])
-def test_same_device_same_unit_within_24_hours_flags_both(place, gap, flagged):
+def test_third_response_of_one_device_within_24_hours_flags_all_three(place, gap, flagged):
     first = submit(place, device="phone-1")
     second = submit(place, device="phone-1", at=NOON + gap)
-    assert (Flag.Rule.REPEAT_DEVICE in rules(second)) is flagged
-    assert (Flag.Rule.REPEAT_DEVICE in rules(first)) is flagged
+    third = submit(place, device="phone-1", at=NOON + 2 * gap)
+    for response in (first, second, third):
+        assert (Flag.Rule.REPEAT_DEVICE in rules(response)) is flagged
 
 
-def test_repeat_device_evidence_names_the_other_response(place):
+def test_repeat_device_evidence_names_the_other_responses(place):
     first = submit(place, device="phone-1")
-    second = submit(place, device="phone-1", at=NOON + timedelta(hours=2))
-    evidence = Flag.objects.get(response=second, rule=Flag.Rule.REPEAT_DEVICE).evidence
-    assert [o["id"] for o in evidence["other_responses"]] == [first.pk]
-    assert evidence["window_hours"] == 24
+    second = submit(place, device="phone-1", at=NOON + timedelta(hours=1))
+    third = submit(place, device="phone-1", at=NOON + timedelta(hours=2))
+    evidence = Flag.objects.get(response=third, rule=Flag.Rule.REPEAT_DEVICE).evidence
+    assert [o["id"] for o in evidence["other_responses"]] == [first.pk, second.pk]
+    assert evidence["window_hours"] == 24 and evidence["count"] == 2
 
 
-def test_repeat_device_needs_the_same_unit_and_instrument(place):
+def test_repeat_device_needs_the_same_unit_and_instrument(place, settings):
+    settings.VALIDITY_REPEAT_DEVICE_FROM = 2
     submit(place, device="phone-1", only="SPAK")
     assert rules(submit(place, device="phone-1", only="SPKP", at=NOON + timedelta(minutes=5))) == set()
     assert rules(submit(place, device="phone-1", point=place.other_unit_counter,
@@ -277,3 +293,21 @@ def test_burst_runs_merge_overlapping_windows_and_split_distant_ones(settings):
     t = NOON
     items = [(t + timedelta(minutes=m), pk) for pk, m in enumerate([0, 1, 2, 3, 4, 5, 14, 60, 61, 62, 63, 64, 65])]
     assert bursts.burst_runs(items) == [[0, 1, 2, 3, 4, 5], [7, 8, 9, 10, 11, 12]]
+
+
+# --------------------------------------------------------------------------- satisfied respondents at a busy point
+def test_busy_access_point_with_many_honest_all_top_sets_is_not_a_burst(place):
+    """Twenty responses in ten minutes, eight of them all 4: identical, but only 40 % of the volume."""
+    varied = [(3, 4, 3, 4, 3), (2, 3, 4, 3, 4), (4, 4, 3, 3, 4), (3, 3, 3, 4, 4)]
+    for k in range(20):
+        spak = [4] * 5 if k % 5 in (0, 2) else varied[k % 4]
+        spkp = [4] * 8 if k % 5 in (0, 2) else (3, 4, 3, 3, 4, 3, 3, k % 4 + 1)
+        submit(place, at=NOON + timedelta(seconds=30 * k), spak=spak, spkp=spkp, device=f"v{k}")
+    assert not Flag.objects.filter(rule=Flag.Rule.BURST).exists()
+    assert bursts.detect_bursts(since=NOON, until=NOON + timedelta(minutes=10)) == []
+
+
+def test_all_top_sets_that_are_most_of_a_quiet_points_volume_are_a_burst(place):
+    responses = [submit(place, at=NOON + timedelta(minutes=k), spak=[4] * 5, spkp=[4] * 8, device=f"o{k}")
+                 for k in range(6)]
+    assert all(Flag.Rule.BURST in rules(r) for r in responses)
