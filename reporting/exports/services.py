@@ -11,7 +11,7 @@ from surveys.audit import record_download
 from surveys.models import Kanwil, Period, Unit
 
 from .build import PENDING, ExportError, scope_allowed
-from .tasks import build_export
+from .recovery import publish
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -49,7 +49,8 @@ def request_export(*, user, period: Period, kind: str, level: str, kanwil: Kanwi
             include_raw=include_raw and kind == ExportJob.Kind.RECAP, language=language,
             created_at=now or timezone.now(),
         )
-        transaction.on_commit(lambda: build_export.delay(job.pk))
+        # Published after commit; a broker that is down or hangs leaves the job "waiting" (recovery.py).
+        transaction.on_commit(lambda: publish(job))
     return job
 
 

@@ -7,6 +7,7 @@ from .base import *  # noqa: F403
 from .form import *  # noqa: F403
 from .jobs import *  # noqa: F403
 from .reporting import *  # noqa: F403
+from .resilience import *  # noqa: F403
 from .security import *  # noqa: F403
 from .security import SILENCED_SECURITY_CHECKS
 
