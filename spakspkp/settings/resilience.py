@@ -30,9 +30,18 @@ EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 2, minimum=1)
 # How often the recovery job runs (waiting exports are published, stale ones requeued).
 RECOVERY_INTERVAL_SECONDS = env_float("RECOVERY_INTERVAL_SECONDS", 60, minimum=5)
 
-CELERY_IMPORTS = [*CELERY_IMPORTS, "reporting.exports.recovery"]
+CELERY_IMPORTS = [*CELERY_IMPORTS, "reporting.exports.recovery", "reporting.outbox"]
 CELERY_BEAT_SCHEDULE["reporting-recover-exports"] = {
     "task": "reporting.exports.recover_exports",
     "schedule": RECOVERY_INTERVAL_SECONDS,
     "options": {"expires": RECOVERY_INTERVAL_SECONDS},
+}
+
+# How often the durable recompute requests (responses.RecomputeRequest) are drained: the most the indices
+# lag behind after a broker outage ends.
+RECOMPUTE_OUTBOX_SECONDS = env_float("RECOMPUTE_OUTBOX_SECONDS", 30, minimum=5)
+CELERY_BEAT_SCHEDULE["reporting-drain-recompute-requests"] = {
+    "task": "reporting.drain_recompute_requests",
+    "schedule": RECOMPUTE_OUTBOX_SECONDS,
+    "options": {"expires": RECOMPUTE_OUTBOX_SECONDS},
 }
