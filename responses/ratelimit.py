@@ -3,8 +3,9 @@
 Many Indonesian mobile users share one public IP through carrier NAT, so an IP limit would lock out a
 whole waiting room; the access point bounds a flood at one poster or kiosk, the device id bounds one phone.
 Fixed windows: one counter per (scope, window) that expires with its window. In production the counters
-live in Redis (FORM_RATE_LIMIT_STORAGE_URL, by default the Redis cache), one atomic round trip per limit and
-shared by every web process; in the embedded mode they live in the process's memory.
+live in Redis (FORM_RATE_LIMIT_STORAGE_URL, by default the Redis cache), one atomic script per limit, the
+limits of one submission in one pipelined round trip, shared by every web process; in the embedded mode
+they live in the process's memory.
 """
 import logging
 import time
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from limits import RateLimitItemPerSecond
 from limits.errors import ConfigurationError
-from limits.storage import storage_from_string
+from limits.storage import RedisStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,22 @@ def reset() -> None:
     _unreachable_until = 0.0
 
 
+def _hit_all(limiter: FixedWindowRateLimiter, hits: list) -> bool:
+    """Counts every hit (even past one that is over) and says whether all are within their limit. On Redis
+    the counters go in one pipelined round trip, each with `limits`' own atomic script and key, instead of
+    one round trip per limit (bench/profile_submit: a fifth of a submission's wall time under load)."""
+    storage = limiter.storage
+    if isinstance(storage, RedisStorage) and len(hits) > 1:
+        pipe = storage.get_connection().pipeline(transaction=False)
+        for item, identifiers in hits:
+            storage.lua_incr_expire([storage.prefixed_key(item.key_for(*identifiers))], [item.get_expiry(), 1],
+                                    client=pipe)
+        counts = pipe.execute()
+        return all(int(count) <= item.amount for count, (item, _) in zip(counts, hits, strict=True))
+    results = [limiter.hit(item, *identifiers) for item, identifiers in hits]  # every counter counts
+    return all(results)
+
+
 def allow_submission(*, access_point_id: int, device_hash: str) -> bool:
     """Counts this submission against its access point and (when known) its device; False when over.
 
@@ -100,10 +117,11 @@ def allow_submission(*, access_point_id: int, device_hash: str) -> bool:
     if _unreachable_until > time.monotonic():
         return True
     limiter = _limiter()
+    hits = [(Limit.parse(settings.FORM_RATE_LIMIT_ACCESS_POINT).item(), ("ap", str(access_point_id)))]
+    if device_hash:
+        hits.append((Limit.parse(settings.FORM_RATE_LIMIT_DEVICE).item(), ("dev", device_hash)))
     try:
-        allowed = limiter.hit(Limit.parse(settings.FORM_RATE_LIMIT_ACCESS_POINT).item(), "ap", str(access_point_id))
-        if device_hash:
-            allowed = limiter.hit(Limit.parse(settings.FORM_RATE_LIMIT_DEVICE).item(), "dev", device_hash) and allowed
+        allowed = _hit_all(limiter, hits)
     except Exception:
         _unreachable_until = time.monotonic() + RETRY_SECONDS
         logger.exception("Rate-limit storage unavailable; submissions allowed without limits for %d s "
