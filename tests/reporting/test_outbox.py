@@ -5,24 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from reporting import outbox
-from reporting.tasks import forget_recent_queueing
 from responses.models import RecomputeRequest, Response
 
 from .conftest import DEAD_BROKER_URL, WORKED_SPAK, WORKED_SPKP, make_response
-from .test_tasks import unit_spkp
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    forget_recent_queueing()
-    yield
-    cache.clear()
-    forget_recent_queueing()
+from .test_tasks import _clear_cache, unit_spkp  # noqa: F401 - _clear_cache: the same autouse fixture
 
 
 def _after_debounce():
