@@ -149,6 +149,7 @@ class ExportJob(models.Model):
         PACK = "pack", _("Paket bukti Zona Integritas (zip)")
 
     class Status(models.TextChoices):
+        WAITING = "waiting", _("Menunggu antrean tugas")
         QUEUED = "queued", _("Antre")
         RUNNING = "running", _("Diproses")
         DONE = "done", _("Selesai")
@@ -174,6 +175,10 @@ class ExportJob(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Set when the build starts and on every progress step: a running job whose heartbeat is older than
+    # EXPORT_STALE_SECONDS lost its worker (reporting.exports.build.recover_exports).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
 

@@ -10,7 +10,7 @@ from django.core.cache import cache
 
 from surveys.models import Period
 
-from . import snapshots
+from . import outbox, snapshots
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +80,7 @@ def recompute_unit_task(unit_id: int, period_id: int) -> int:
         cache.delete(_pending_key(unit_id, period_id))
     except Exception:
         logger.exception("Recompute debounce cache unavailable")
+    outbox.take(unit_id=unit_id, period_id=period_id)
     return snapshots.recompute_unit(unit_id, period_id)
 
 
@@ -94,6 +95,7 @@ def recompute_open_periods() -> list[int]:
     """Beat job: recomputes every open period in full (catches anything a lost hook call missed)."""
     ids = list(Period.objects.open().values_list("pk", flat=True))
     for period_id in ids:
+        outbox.take_period(period_id=period_id)  # the full recompute fulfils its pending unit requests
         snapshots.recompute_period(period_id)
     return ids
 

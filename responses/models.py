@@ -239,3 +239,19 @@ class ReviewWindow(models.Model):
     class Meta:
         ordering = ["-starts_at", "pk"]
         indexes = [models.Index(fields=["status", "starts_at"])]
+
+
+class RecomputeRequest(models.Model):
+    """A unit-period whose indices are out of date: the durable half of the recompute request.
+
+    Written by database triggers on responses_response (INSERT, and UPDATE of a review or a flag) in the
+    same transaction as the change, so no extra round trip on the form's path and nothing lost when the
+    broker is down; drained by reporting (`reporting.outbox`). Never written by Python code.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    period = models.ForeignKey(Period, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    requested_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "period"], name="recompute_request_unique")]

@@ -3,8 +3,9 @@
 Many Indonesian mobile users share one public IP through carrier NAT, so an IP limit would lock out a
 whole waiting room; the access point bounds a flood at one poster or kiosk, the device id bounds one phone.
 Fixed windows: one counter per (scope, window) that expires with its window. In production the counters
-live in Redis (FORM_RATE_LIMIT_STORAGE_URL, by default the Redis cache), one atomic round trip per limit and
-shared by every web process; in the embedded mode they live in the process's memory.
+live in Redis (FORM_RATE_LIMIT_STORAGE_URL, by default the Redis cache), one atomic script per limit, the
+limits of one submission in one pipelined round trip, shared by every web process; in the embedded mode
+they live in the process's memory.
 """
 import logging
 import time
@@ -17,8 +18,9 @@ from django.db import transaction
 from django.db.models import F
 from limits import RateLimitItemPerSecond
 from limits.errors import ConfigurationError
-from limits.storage import storage_from_string
+from limits.storage import RedisStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+from redis.exceptions import NoScriptError
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +94,26 @@ def reset() -> None:
     _unreachable_until = 0.0
 
 
+def _hit_all(limiter: FixedWindowRateLimiter, hits: list) -> list[bool]:
+    """Counts every hit (even past one that is over) and says, per hit, whether it is within its limit. On
+    Redis the counters go in one pipelined round trip, each with `limits`' own atomic script and key, instead
+    of one round trip per limit (bench/profile_submit: a fifth of a submission's wall time under load)."""
+    storage = limiter.storage
+    if isinstance(storage, RedisStorage) and len(hits) > 1:
+        # EVALSHA by hand: a Script object in a pipeline costs a SCRIPT EXISTS round trip on every execute.
+        pipe = storage.get_connection().pipeline(transaction=False)
+        for item, identifiers in hits:
+            pipe.evalsha(storage.lua_incr_expire.sha, 1, storage.prefixed_key(item.key_for(*identifiers)),
+                         item.get_expiry(), 1)
+        try:
+            counts = pipe.execute()
+        except NoScriptError:  # the server lost its scripts (a restart, SCRIPT FLUSH): nothing was counted
+            counts = None
+        if counts is not None:
+            return [int(count) <= item.amount for count, (item, _) in zip(counts, hits, strict=True)]
+    return [limiter.hit(item, *identifiers) for item, identifiers in hits]  # every counter counts
+
+
 class Verdict:
     """What the limits say of one submission: store it, store it flagged as a flood, or refuse it."""
 
@@ -113,11 +135,12 @@ def check_submission(*, access_point_id: int, device_hash: str) -> str:
     if _unreachable_until > time.monotonic():
         return Verdict.OK
     limiter = _limiter()
+    hits = [(Limit.parse(settings.FORM_RATE_LIMIT_ACCESS_POINT).item(), ("ap", str(access_point_id)))]
+    if device_hash:
+        hits.append((Limit.parse(settings.FORM_RATE_LIMIT_DEVICE).item(), ("dev", device_hash)))
     try:
-        point_ok = limiter.hit(Limit.parse(settings.FORM_RATE_LIMIT_ACCESS_POINT).item(), "ap", str(access_point_id))
-        device_ok = True
-        if device_hash:
-            device_ok = limiter.hit(Limit.parse(settings.FORM_RATE_LIMIT_DEVICE).item(), "dev", device_hash)
+        within = _hit_all(limiter, hits)
+        point_ok, device_ok = within[0], all(within[1:])
     except Exception:
         _unreachable_until = time.monotonic() + RETRY_SECONDS
         logger.exception("Rate-limit storage unavailable; submissions allowed without limits for %d s "

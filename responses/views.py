@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
+from surveys.resilience import retry_on_dropped_connection, unavailable_page
 from surveys.tickets import claim as claim_ticket
 
 from . import devices, kiosk_views, ratelimit, tokens
@@ -81,6 +82,14 @@ def _remember_language(response, request, language: str | None) -> None:
                             path=settings.LANGUAGE_COOKIE_PATH, samesite="Lax", secure=request.is_secure())
 
 
+def _try_again(request, token):
+    """The database did not answer twice: 503 with the answers kept as hidden fields (the token too, so a
+    second press reuses the idempotency key and can never store the response twice)."""
+    posted = [(name, value) for name, values in request.POST.lists() for value in values] \
+        if request.method == "POST" else []
+    return unavailable_page(request, template="responses/try_again.html", context={"posted": posted})
+
+
 # The form grants no authority a forged cross-site POST could borrow (no session, no login): what binds a
 # submission to a rendered form is the signed token. Without a CSRF cookie check, phones that refuse
 # cookies can still answer; the device cookie is only a hint for the validity rules.
@@ -90,6 +99,7 @@ def _remember_language(response, request, language: str | None) -> None:
 @gzip_page
 @never_cache
 @require_http_methods(["GET", "POST"])
+@retry_on_dropped_connection(unavailable=_try_again)
 def public_form(request, token):
     found = lookup(token)
     if found is None:

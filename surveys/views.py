@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from .access import staff_required, unit_in_scope
 from .models import Kanwil, Period, Role, Target, Unit, membership_of, sees_everything
+from .resilience import current_exception_is_dropped_connection, unavailable_page
 
 
 def landing(request):
@@ -74,4 +75,6 @@ def forbidden(request, exception=None):
 
 
 def server_error(request):
+    if current_exception_is_dropped_connection():  # raised before the view ran, e.g. by a session read
+        return unavailable_page(request)
     return render(request, "errors/500.html", status=500)

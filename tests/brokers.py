@@ -15,3 +15,20 @@ REFUSED = "redis://127.0.0.1:1/0"
 def url(feature: str) -> str:
     """redis://host:port/<the feature's database>."""
     return f"{BASE}/{DATABASES[feature]}"
+
+
+class HungBroker:
+    """A local socket that accepts connections and never answers (a hung Redis, a half-open path): the
+    kernel completes the TCP handshake from the listen backlog, and nothing ever reads or replies."""
+
+    def __enter__(self):
+        import socket
+
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(128)
+        self.url = f"redis://127.0.0.1:{self.sock.getsockname()[1]}/0"
+        return self
+
+    def __exit__(self, *exc):
+        self.sock.close()

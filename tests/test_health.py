@@ -1,4 +1,6 @@
 """/healthz reports the database and the broker."""
+import time
+
 import pytest
 from django.db import connection
 
@@ -42,3 +44,15 @@ def test_health_is_503_when_the_database_is_unreachable(client):
         connection.settings_dict.update(saved)
     assert response.status_code == 503
     assert response.json()["database"] == "down"
+
+
+@pytest.mark.django_db
+def test_health_answers_503_timeout_within_two_seconds_when_the_broker_hangs(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with brokers.HungBroker() as hung:
+        settings.CELERY_BROKER_URL = hung.url
+        started = time.monotonic()
+        response = client.get("/healthz")
+        elapsed = time.monotonic() - started
+    assert response.status_code == 503 and elapsed < 2
+    assert response.json() == {"database": "ok", "broker": "timeout"}

@@ -90,3 +90,23 @@ def test_every_environment_variable_the_settings_read_is_documented_in_the_readm
     documented |= {n for row in re.findall(r"^\| (`[A-Z_]+`(?:, `[A-Z_]+`)*) \|", readme, flags=re.MULTILINE)
                    for n in re.findall(r"`([A-Z_]+)`", row)}
     assert names - documented == set()
+
+
+def test_a_hung_redis_cache_answers_within_the_dependency_timeout():
+    from tests import brokers
+
+    with brokers.HungBroker() as hung:
+        port = hung.url.split(":")[2].split("/")[0]
+        result = subprocess.run(
+            [sys.executable, "-c", (
+                "import time, django; django.setup(); from django.core.cache import cache\n"
+                "started = time.monotonic()\n"
+                "try:\n    cache.get('k')\nexcept Exception as exc:\n    print(type(exc).__name__)\n"
+                "print(round(time.monotonic() - started, 2))")],
+            cwd=ROOT, capture_output=True, text=True, timeout=60,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "spakspkp.settings",
+                 "CACHE_URL": f"rediscache://127.0.0.1:{port}/1", "DEPENDENCY_TIMEOUT_SECONDS": "0.5"},
+        )
+    assert result.returncode == 0, result.stderr
+    error, elapsed = result.stdout.split()
+    assert error == "TimeoutError" and float(elapsed) < 1.5

@@ -1,10 +1,17 @@
 """Runs the bench: PostgreSQL database, demo data, gunicorn, wrk at 32 clients against the form's real POST
-(fresh signed tokens) and against a bare one-row insert view; prints throughputs, their ratio and p95.
+(fresh signed tokens), the same form at a unit whose service hours exclude now (every response flagged
+"outside hours": the slower two-statement path), and a bare one-row insert view; prints each side's
+throughput, the per-round ratios to the bare insert as a median with their spread, and p95.
 
-Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_submit), BENCH_BROKER_URL
-(default redis://127.0.0.1:6379/2), BENCH_CACHE_URL (default rediscache://127.0.0.1:6379/5), BENCH_CLIENTS
-(32), BENCH_SECONDS (10 per run), BENCH_ROUNDS (2),
-BENCH_WORKERS (gunicorn, 4), BENCH_PORT (a free one).
+Honest by construction: the form's unit has service hours around the time of the run (the result does not
+depend on the time of day); the sides run interleaved, their order rotating each round; the load average is
+printed before and after each round, with a warning when the machine is busy; the database CPU counted is
+that of the bench database's own backends; the broker and cache are two Redis databases of the bench's own,
+which must be empty at the start (so another's queue is never purged) and are emptied at the end.
+
+Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bench_submit), BENCH_REDIS_URL
+(default redis://127.0.0.1:6379), BENCH_REDIS_DB (12: broker; the next one, 13: cache), BENCH_CLIENTS (32),
+BENCH_SECONDS (10 per side and round), BENCH_ROUNDS (3), BENCH_WORKERS (gunicorn, 4), BENCH_PORT (a free one).
 """
 import os
 import random
@@ -13,6 +20,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,11 +32,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "32"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 PORT = int(os.environ.get("BENCH_PORT", "0"))  # 0: any free port
 UNLIMITED = "1000000000/60"  # the bench is one "device" and one access point sending thousands per minute
-TARGET_RATIO, TARGET_P95_MS = 0.5, 150
+TARGET_RATIO, TARGET_P95_MS = 0.6, 100
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "12"))
+BUSY_LOAD = 1.5  # 1-minute load average above which figures from this 2-core machine are not comparable
 
 LUA = r"""
 -- `offset` is a global each thread receives from setup(): thread k sends tokens k, k+THREADS, k+2*THREADS...
@@ -70,9 +81,9 @@ def prepare_environment(workdir: Path) -> dict:
         "DEBUG": "false",
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
-        "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/2"),
+        "CELERY_BROKER_URL": f"{REDIS_URL}/{REDIS_DB}",
         # As in production (docker-compose.yml): rate limits and recompute debouncing shared by the workers.
-        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "rediscache://127.0.0.1:6379/5"),
+        "CACHE_URL": f"{REDIS_URL.replace('redis://', 'rediscache://', 1)}/{REDIS_DB + 1}",
         "FORM_RATE_LIMIT_ACCESS_POINT": UNLIMITED,
         "FORM_RATE_LIMIT_DEVICE": UNLIMITED,
     }
@@ -92,8 +103,26 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def _pin_hours(unit, *, inside: bool) -> None:
+    """Service hours around now (inside) or far from it (every response flagged "outside hours")."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    local = datetime.now(ZoneInfo("Asia/Jakarta"))
+    start = local + (timedelta(hours=-3) if inside else timedelta(hours=6))
+    end = start + timedelta(hours=6 if inside else 1)
+    unit.opens_at, unit.closes_at = start.time().replace(microsecond=0), end.time().replace(microsecond=0)
+    unit.save(update_fields=["opens_at", "closes_at"])
+
+
+def _body(questionnaire) -> str:
+    fields = {"service": str(questionnaire.services[0].pk), "sex": "f", "age_band": "30-39", "steered": "tidak"}
+    return "&".join(f"{k}={v}" for k, v in fields.items())
+
+
 def load_data():
-    """Demo data, earlier bench rows removed; returns (access point, period, service, form body)."""
+    """Demo data, earlier bench rows removed; returns (access point, period, service, form body, flagged
+    access point, its body)."""
     from django.core.management import call_command
     from django.db import connection
 
@@ -111,13 +140,18 @@ def load_data():
     from responses.questionnaire import lookup, questionnaire_for
 
     access_point = AccessPoint.objects.select_related("unit").get(unit__code="lapas-semarang", name="Loket utama")
+    flagged = (AccessPoint.objects.select_related("unit").filter(enabled=True, kiosk=False)
+               .exclude(unit=access_point.unit).order_by("pk").first())
+    _pin_hours(access_point.unit, inside=True)
+    _pin_hours(flagged.unit, inside=False)
     questionnaire = questionnaire_for(*lookup(access_point.token))
     global ITEMS
     ITEMS = [(f"q{version.pk}_{indicator.position}", version.scale_min, version.scale_max)
              for version in questionnaire.versions for indicator in version.indicators.all()]
-    fields = {"service": str(questionnaire.services[0].pk), "sex": "f", "age_band": "30-39", "steered": "tidak"}
-    body = "&".join(f"{k}={v}" for k, v in fields.items())
-    return access_point, questionnaire.period, questionnaire.services[0], body
+    flagged_questionnaire = questionnaire_for(*lookup(flagged.token))
+    assert [v.pk for v in flagged_questionnaire.versions] == [v.pk for v in questionnaire.versions]
+    return (access_point, questionnaire.period, questionnaire.services[0], _body(questionnaire),
+            flagged, _body(flagged_questionnaire))
 
 
 ITEMS: list[tuple[str, int, int]] = []  # (field, scale min, scale max) of every statement, set by load_data
@@ -194,19 +228,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def purge_broker() -> None:
-    try:
-        from spakspkp.celery import app
+def _redis_databases():
+    import redis
 
-        app.control.purge()
-    except Exception as exc:  # noqa: BLE001 - cleanup only
-        print(f"(broker queue not purged: {exc})")
+    return [redis.Redis.from_url(f"{REDIS_URL}/{db}") for db in (REDIS_DB, REDIS_DB + 1)]
+
+
+def claim_redis() -> None:
+    """The bench's broker and cache databases must be empty: never someone else's queue or counters."""
+    for client in _redis_databases():
+        if client.dbsize():
+            db = client.connection_pool.connection_kwargs.get("db")
+            raise SystemExit(f"Redis database {db} at {REDIS_URL} is not empty: another user's? Set BENCH_REDIS_DB "
+                             "to a free pair of databases (the bench empties them when it ends).")
+
+
+def release_redis() -> None:
+    for client in _redis_databases():
+        client.flushdb()
+
+
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
 
 
 def main() -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install -y wrk).")
     port = free_port()
+    claim_redis()
     load_at_start = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
@@ -219,7 +269,7 @@ def main() -> int:
     from django.conf import settings
 
     env["RECOMPUTE_HOOK"] = settings.RECOMPUTE_HOOK
-    access_point, period, service, body = load_data()
+    access_point, period, service, body, flagged, flagged_body = load_data()
     # The bare view writes at another access point of the unit, so its thousands of rows do not crowd the
     # form's access point (whose recent responses the burst rule reads) beyond what a real counter sees.
     from surveys.models import AccessPoint
@@ -237,12 +287,13 @@ def main() -> int:
 
         call_command("collectstatic", interactive=False, verbosity=0)
         # Every wrk run starts its token list from the top, so each run gets its own unused tokens.
-        form_scripts = []
+        scripts = {"form": [], "flagged": []}
         for run in range(ROUNDS + 1):
-            token_file = workdir / f"tokens-{run}.txt"
-            write_tokens(token_file, access_point.pk, max(3000, SECONDS * 800))
-            form_scripts.append(workdir / f"form-{run}.lua")
-            lua_script(form_scripts[-1], common=body, tokens_file=str(token_file))
+            for name, point, common in (("form", access_point, body), ("flagged", flagged, flagged_body)):
+                token_file = workdir / f"tokens-{name}-{run}.txt"
+                write_tokens(token_file, point.pk, max(3000, SECONDS * 800))
+                scripts[name].append(workdir / f"{name}-{run}.lua")
+                lua_script(scripts[name][-1], common=common, tokens_file=str(token_file))
         bare_lua = workdir / "bare.lua"
         lua_script(bare_lua, common="x=1", tokens_file="")
         server = subprocess.Popen(
@@ -252,25 +303,36 @@ def main() -> int:
         )
         base = f"http://127.0.0.1:{port}"
         form_url = f"{base}/s/{access_point.token}/"
+        flagged_url = f"{base}/s/{flagged.token}/"
         wait_for(form_url, server)
         print(f"gunicorn: {WORKERS} sync workers; wrk: {THREADS} threads, {CLIENTS} connections, {SECONDS} s each;"
               f" recompute hook: {env['RECOMPUTE_HOOK']}")
         # Warm-up: every worker loads the form definition and opens its database and broker connections.
         run_wrk(f"{base}/bench/bare-insert/", bare_lua, 2)
-        run_wrk(form_url, form_scripts[0], 2)
+        run_wrk(form_url, scripts["form"][0], 2)
+        run_wrk(flagged_url, scripts["flagged"][0], 2)
         rounds = []
-        for number in range(1, ROUNDS + 1):  # alternated, so a neighbour's burst of load hits both sides alike
-            round_result = {}
-            form_lua = form_scripts[number]
-            for name, url, script in (("bare", f"{base}/bench/bare-insert/", bare_lua), ("form", form_url, form_lua)):
+        db_name = env["DATABASE_URL"].rsplit("/", 1)[1]
+        for number in range(1, ROUNDS + 1):  # interleaved, order rotating: a neighbour's burst hits every side alike
+            round_result = {"load_before": load_average()}
+            if round_result["load_before"] > BUSY_LOAD:
+                print(f"WARNING: load average {round_result['load_before']:.2f} before round {number}: the machine "
+                      "is busy, figures are not comparable")
+            sides = [("bare", f"{base}/bench/bare-insert/", bare_lua), ("form", form_url, scripts["form"][number]),
+                     ("flagged", flagged_url, scripts["flagged"][number])]
+            shift = (number - 1) % len(sides)
+            for name, url, script in sides[shift:] + sides[:shift]:
                 rows_before, cpu_before = Response.objects.count(), server_cpu_seconds(server.pid)
-                db_before = database_cpu_seconds()
+                db_before = database_cpu_seconds(db_name)
                 result = run_wrk(url, script, SECONDS)
                 time.sleep(0.5)  # let requests still in flight when wrk stopped finish
                 result["rows"] = Response.objects.count() - rows_before
                 result["cpu_ms"] = (server_cpu_seconds(server.pid) - cpu_before) * 1000 / max(result["rows"], 1)
-                result["db_ms"] = (database_cpu_seconds() - db_before) * 1000 / max(result["rows"], 1)
+                result["db_ms"] = (database_cpu_seconds(db_name) - db_before) * 1000 / max(result["rows"], 1)
                 round_result[name] = result
+            round_result["load_after"] = load_average()
+            print(f"round {number}: load average {round_result['load_before']:.2f} before, "
+                  f"{round_result['load_after']:.2f} after")
             rounds.append(round_result)
     finally:
         if server is not None:
@@ -280,48 +342,56 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
         shutil.rmtree(workdir, ignore_errors=True)
-        purge_broker()
+        release_redis()
         connections.close_all()
 
+    labels = (("bare", "bare insert view"), ("form", "form POST, inside hours"),
+              ("flagged", "form POST, outside hours"))
     print(f"{'':8}{'':26}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}{'rows':>7}"
           f"{'worker CPU ms/req':>19}{'db CPU ms/req':>15}")
     for number, r in enumerate(rounds, 1):
-        for name, label in (("bare", "bare insert view"), ("form", "form POST (signed token)")):
+        for name, label in labels:
             x = r[name]
             errors = x["status_errors"] + x["socket_errors"]
             print(f"round {number}  {label:26}{x['rps']:>8.1f}{x['p50'] / 1000:>9.1f}{x['p95'] / 1000:>9.1f}"
                   f"{x['p99'] / 1000:>9.1f}{errors:>8}{x['rows']:>7}{x['cpu_ms']:>19.2f}{x['db_ms']:>15.2f}")
-    bare_rps = sum(r["bare"]["requests"] for r in rounds) / sum(r["bare"]["duration_us"] / 1e6 for r in rounds)
-    form_rps = sum(r["form"]["requests"] for r in rounds) / sum(r["form"]["duration_us"] / 1e6 for r in rounds)
-    form_p95 = sorted(r["form"]["p95"] for r in rounds)[len(rounds) // 2] / 1000
-    ratio = form_rps / bare_rps
-    cpu_ratio = (sum(r["bare"]["cpu_ms"] for r in rounds) / sum(r["form"]["cpu_ms"] for r in rounds))
-    print(f"throughput: bare {bare_rps:.1f} req/s, form {form_rps:.1f} req/s; ratio form/bare {ratio:.2f} "
-          f"(target >= {TARGET_RATIO})")
-    print(f"form p95 (median of rounds): {form_p95:.1f} ms (target < {TARGET_P95_MS} ms) at {CLIENTS} clients")
-    print(f"worker CPU per request, bare/form: {cpu_ratio:.2f} (the ratio the CPU alone would allow)")
-    print(f"load average at start: {load_at_start} (2 cores; other work on the machine skews every figure)")
-    errors = sum(r["form"]["status_errors"] + r["form"]["socket_errors"] for r in rounds)
+    for name in ("form", "flagged"):
+        ratios = sorted(r[name]["rps"] / r["bare"]["rps"] for r in rounds)
+        cpu = sorted(r["bare"]["cpu_ms"] / r[name]["cpu_ms"] for r in rounds)
+        p95 = sorted(r[name]["p95"] / 1000 for r in rounds)
+        print(f"{dict(labels)[name]}: ratio to bare median {statistics.median(ratios):.2f} "
+              f"(rounds {', '.join(f'{x:.2f}' for x in ratios)}); p95 median {statistics.median(p95):.1f} ms "
+              f"(spread {p95[0]:.1f}-{p95[-1]:.1f}); worker CPU bare/{name} median {statistics.median(cpu):.2f}")
+    ratio = statistics.median(r["form"]["rps"] / r["bare"]["rps"] for r in rounds)
+    form_p95 = statistics.median(r["form"]["p95"] / 1000 for r in rounds)
+    loads = [x for r in rounds for x in (r["load_before"], r["load_after"])]
+    print(f"targets (form inside hours, median of rounds): ratio >= {TARGET_RATIO}, p95 < {TARGET_P95_MS} ms "
+          f"at {CLIENTS} clients")
+    print(f"load average at start {load_at_start}; during rounds {min(loads):.2f}-{max(loads):.2f} (2 cores)")
+    if max(loads) > BUSY_LOAD:
+        print("WARNING: the machine was busy during the run: do not report these figures")
+    errors = sum(r[name]["status_errors"] + r[name]["socket_errors"] for r in rounds for name in ("form", "flagged"))
     ok = ratio >= TARGET_RATIO and form_p95 < TARGET_P95_MS and errors == 0
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
 
-def database_cpu_seconds() -> float:
-    """User + system CPU of every local PostgreSQL process (backends, WAL writer, checkpointer), or 0 when
-    the database runs elsewhere: where the rest of a request's cost goes on this machine. Processes that
-    ended (an autovacuum worker) count through the postmaster's reaped-children times."""
+def database_cpu_seconds(db_name: str) -> float:
+    """User + system CPU of the local PostgreSQL backends connected to the bench database (their process
+    title is "postgres: [cluster:] <user> <database> <client> <state>"), or 0 when the database runs elsewhere. Other
+    databases' backends (someone else's work on a shared server) and the shared WAL writer and checkpointer
+    are not counted."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            text = stat.read_text()
+            title = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").split()
+            if not title or title[0] != "postgres:" or db_name not in title[1:4]:  # Debian adds "15/main:"
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        name, rest = text.split("(", 1)[1].rsplit(")", 1)
-        if name in ("postgres", "postmaster"):
-            fields = rest.split()
-            total += sum(int(fields[k]) for k in (11, 12, 13, 14)) / ticks  # utime stime cutime cstime
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime stime
     return total
 
 

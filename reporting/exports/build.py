@@ -1,6 +1,6 @@
 """Building one export job's file and expiring old ones: what the Celery tasks run (tasks.py)."""
 import logging
-import tempfile
+import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +24,7 @@ REPORT_KINDS = {ExportJob.Kind.REPORT: ("Laporan_SPAK_SPKP", "pdf"), ExportJob.K
 
 logger = logging.getLogger(__name__)
 
-PENDING = (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
+PENDING = (ExportJob.Status.WAITING, ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
 
 
 class ExportError(Exception):
@@ -102,25 +102,31 @@ def run_export(*, job_id: int, now: datetime | None = None) -> ExportJob | None:
         return job
     now = now or timezone.now()
     job.status, job.started_at, job.progress, job.error = ExportJob.Status.RUNNING, now, 0, ""
-    job.save(update_fields=["status", "started_at", "progress", "error"])
+    job.heartbeat_at, job.attempts = timezone.now(), job.attempts + 1
+    job.save(update_fields=["status", "started_at", "progress", "error", "heartbeat_at", "attempts"])
     last = [0]
 
     def on_progress(percent: int) -> None:
         percent = max(0, min(99, percent))
         if percent > last[0]:
             last[0] = percent
-            ExportJob.objects.filter(pk=job.pk).update(progress=percent)
+            ExportJob.objects.filter(pk=job.pk).update(progress=percent, heartbeat_at=timezone.now())
 
     with translation.override(job.language):
         try:
             if not scope_allowed(job.requested_by, level=job.level, kanwil=job.kanwil, unit=job.unit):
                 raise ExportError(_("Anda tidak lagi berwenang atas cakupan ekspor ini."))
             filename = _filename(job)
-            with tempfile.TemporaryDirectory(prefix="export-") as tmp:
-                path = Path(tmp) / filename
+            tmp = temp_dir(job.pk)
+            shutil.rmtree(tmp, ignore_errors=True)  # a killed earlier attempt's leftovers
+            tmp.mkdir(parents=True)
+            try:
+                path = tmp / filename
                 build_file(job, path, now=now, on_progress=on_progress)
                 with open(path, "rb") as handle:
                     job.file.save(filename, File(handle), save=False)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
         except ExportError as exc:
             return _fail(job, str(exc))
         except SoftTimeLimitExceeded:
@@ -134,6 +140,12 @@ def run_export(*, job_id: int, now: datetime | None = None) -> ExportJob | None:
     job.finished_at, job.expires_at = finished, max(finished, now) + file_ttl()
     job.save(update_fields=["file", "filename", "status", "progress", "finished_at", "expires_at"])
     return job
+
+
+def temp_dir(job_id: int) -> Path:
+    """Where job `job_id` writes its file while building: under EXPORT_TEMP_DIR, so that the recovery of a
+    job whose worker was killed removes what it left behind (a system temp folder would keep it)."""
+    return Path(settings.MEDIA_ROOT) / "exports-tmp" / f"job-{job_id}"
 
 
 def _fail(job: ExportJob, message: str) -> ExportJob:

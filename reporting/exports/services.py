@@ -12,7 +12,7 @@ from surveys.audit import record_download, record_text_export
 from surveys.models import Kanwil, Period, Unit
 
 from .build import PENDING, ExportError, scope_allowed
-from .tasks import build_export
+from .recovery import publish
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -73,7 +73,8 @@ def request_export(*, user, period: Period, kind: str, level: str, kanwil: Kanwi
         )
         if include_text:
             record_text_export(user=user, obj=job, reason=text_reason, at=job.created_at)
-        transaction.on_commit(lambda: build_export.delay(job.pk))
+        # Published after commit; a broker that is down or hangs leaves the job "waiting" (recovery.py).
+        transaction.on_commit(lambda: publish(job))
     return job
 
 

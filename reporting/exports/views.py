@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from reporting.models import ExportJob
 from surveys.access import staff_required
 from surveys.models import Period
 
@@ -23,7 +24,7 @@ def export_centre(request):
         if form.is_valid():
             level, kanwil, unit = form.cleaned_data["scope"]
             try:
-                services.request_export(
+                job = services.request_export(
                     user=request.user, period=form.cleaned_data["period"], kind=form.cleaned_data["kind"],
                     level=level, kanwil=kanwil, unit=unit, include_raw=form.cleaned_data.get("include_raw", False),
                     include_text=form.cleaned_data.get("include_text", False),
@@ -37,7 +38,12 @@ def export_centre(request):
                 form.add_error(None, str(exc))
                 status = 403
             else:
-                messages.success(request, _("Permintaan ekspor diterima. Berkas disusun di latar belakang."))
+                if job.status == ExportJob.Status.WAITING:
+                    messages.warning(request, _("Permintaan ekspor tercatat, tetapi antrean tugas sedang tidak "
+                                                "terjangkau. Penyusunan berkas mulai otomatis begitu antrean "
+                                                "kembali; Anda tidak perlu meminta lagi."))
+                else:
+                    messages.success(request, _("Permintaan ekspor diterima. Berkas disusun di latar belakang."))
                 return redirect("export_centre")
         else:
             status = 400

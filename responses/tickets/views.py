@@ -5,10 +5,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
+from surveys.resilience import retry_on_dropped_connection
 from surveys.tickets import look_up
 
 from ..questionnaire import lookup
-from ..views import serve_form
+from ..views import _try_again, serve_form
 
 # Status codes of the pages shown instead of a form: a typo or unknown code is "not found", a used or
 # expired ticket is "gone", and the closed period is a conflict with the request to answer now.
@@ -38,6 +39,7 @@ def ticket_entry(request):
 @csrf_exempt  # as the poster form: the signed form token binds a submission to its form (responses/views.py)
 @never_cache
 @require_http_methods(["GET", "POST"])
+@retry_on_dropped_connection(unavailable=_try_again)  # as the poster form: a 503 keeping the answers, never a 500
 def ticket_form(request, code: str):
     found = look_up(code)
     # A POST to a used ticket may be this very form sent twice: serve_form answers that with the thank-you page.

@@ -13,6 +13,7 @@ from .kiosk import *  # noqa: F403
 from .mail import *  # noqa: F403
 from .periods import *  # noqa: F403
 from .reporting import *  # noqa: F403
+from .resilience import *  # noqa: F403
 from .security import *  # noqa: F403
 from .security import SILENCED_SECURITY_CHECKS
 from .tickets import *  # noqa: F403

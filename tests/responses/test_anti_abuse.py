@@ -158,6 +158,22 @@ def test_access_point_limit_is_counted_in_redis_shared_by_every_web_process(surv
     assert any(b"ap" in key for key in redis_counters.keys("LIMITS*"))
 
 
+def test_device_and_access_point_limits_are_both_counted_in_redis_in_one_pipeline(survey, settings,
+                                                                                 redis_counters):
+    settings.FORM_RATE_LIMIT_DEVICE = "2/3600"
+    redis_counters.script_flush()  # as after a Redis restart: the first submission loads the script again
+    phone = Client()
+    statuses = []
+    for _ in range(3):
+        page = phone.get(survey.url)
+        body = {"token": token_from(page), "service": str(survey.visit.pk), **answers_for(survey.versions)}
+        statuses.append(phone.post(survey.url, body).status_code)
+    assert statuses == [303, 303, 429]
+    counts = {key.split(b"/")[1]: int(redis_counters.get(key)) for key in redis_counters.keys("LIMITS*")}
+    assert counts == {b"ap": 3, b"dev": 3}  # the refused one counts too, as before
+    assert all(redis_counters.ttl(key) > 0 for key in redis_counters.keys("LIMITS*"))
+
+
 def test_unreachable_rate_limit_storage_lets_the_answers_in(survey, settings, caplog):
     settings.FORM_RATE_LIMIT_STORAGE_URL = brokers.UNREACHABLE + "/6"
     settings.FORM_RATE_LIMIT_ACCESS_POINT = "1/600"
