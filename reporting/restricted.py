@@ -48,7 +48,8 @@ def restrict_extra(extra):
 
 def restrict_flags(flags: dict) -> dict:
     """Flag counts are per period already (never per response or per day); small ones read "< k"."""
-    return {**flags, "flagged": cell(flags["flagged"]), "rejected": cell(flags["rejected"])}
+    return {**flags, "flagged": cell(flags["flagged"]), "rejected": cell(flags["rejected"]),
+            "steered": cell(flags["steered"])}
 
 
 def restrict_modes(modes: dict) -> dict:

@@ -302,6 +302,8 @@ def flag_counts(unit: Unit, period: Period) -> dict:
     return {
         "flagged": responses.counted().filter(flagged=True).count(),
         "rejected": responses.filter(status=Response.Status.REJECTED).count(),
+        # What respondents said of the officers, one period count (never per response or per day).
+        "steered": responses.filter(flags__rule="steered").distinct().count(),
     }
 
 

@@ -170,6 +170,9 @@ def flag_counts(unit: Unit, period) -> dict:
         "rejected": responses.filter(status=Response.Status.REJECTED).count(),
         "pending": responses.filter(flagged=True).exclude(decisions__isnull=False).count(),
         "rules": [(rule, label, by_rule.get(rule, 0)) for rule, label in Flag.Rule.choices],
+        # What respondents said of the officers, as one period count: the unit sees it (issue of anonymity: never
+        # per response or per day), unlike the per-rule counts, which would teach evasion.
+        "steered": by_rule.get(Flag.Rule.STEERED, 0),
     }
 
 
