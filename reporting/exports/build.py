@@ -90,7 +90,7 @@ def _build_report(job: ExportJob, path: Path, *, scope: Scope, now: datetime, on
         if job.kind == ExportJob.Kind.PACK:
             render.build_evidence_pack(path, on_progress=on_progress, restricted=restricted, **kwargs)
         else:
-            builders[job.kind](path, **kwargs)
+            builders[job.kind](path, restricted=restricted, **kwargs)
     except render.ReportError as exc:
         raise ExportError(str(exc)) from exc
 

@@ -223,7 +223,24 @@ def evidence_rows(period, units) -> list[dict]:
              "uploaded_at": e.uploaded_at} for e in rows]
 
 
-def build_report(scope: Scope, period, *, signatory: Signatory, today: date) -> Report:
+def _restricted(summaries: list[IndexSummary]) -> list[IndexSummary]:
+    """For a reader of the unit being rated (responses.disclosure): an index from fewer than k counted
+    responses is not shown (with one or two respondents the indicator means are their answers), and small
+    flag and rejection counts read "< k", as on the dashboard."""
+    from dataclasses import replace
+
+    from responses.disclosure import cell, is_small
+
+    shown = []
+    for s in summaries:
+        if is_small(s.n_counted):
+            s = replace(s, nrr=None, ik=None, category="", category_label="", margin=None, ik_unflagged=None,
+                        category_unflagged="", indicators=[])
+        shown.append(replace(s, n_flagged=cell(s.n_flagged), n_rejected=cell(s.n_rejected)))
+    return shown
+
+
+def build_report(scope: Scope, period, *, signatory: Signatory, today: date, restricted: bool = False) -> Report:
     data = recap_data(scope, period)
     k = min_cell()
     unit = scope.unit if scope.level == Level.UNIT else None
@@ -236,7 +253,7 @@ def build_report(scope: Scope, period, *, signatory: Signatory, today: date) -> 
         finals=data.finals,
         computed_at=data.computed_at,
         n_responses=data.n_responses,
-        summaries=_summaries(data),
+        summaries=_restricted(_summaries(data)) if restricted else _summaries(data),
         trend=selectors.trend(level=scope.level, kanwil=kanwil, unit=unit, until=period),
         profile=[(aspect, suppress(bands, k=k)) for aspect, bands in data.demographics],
         services=_services(data, k=k),

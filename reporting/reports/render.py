@@ -76,15 +76,15 @@ def _check(scope: Scope, period) -> None:
         raise ReportError(_("Laporan resmi disusun per UPT atau per Kanwil."))
 
 
-def build_report_pdf(path: Path, *, scope: Scope, period, signatory, today: date) -> None:
+def build_report_pdf(path: Path, *, scope: Scope, period, signatory, today: date, restricted: bool = True) -> None:
     _check(scope, period)
-    report = build_report(scope, period, signatory=signatory, today=today)
+    report = build_report(scope, period, signatory=signatory, today=today, restricted=restricted)
     path.write_bytes(html_to_pdf(report_html(report, period=period, for_pdf=True)))
 
 
-def build_poster_pdf(path: Path, *, scope: Scope, period, signatory, today: date) -> None:
+def build_poster_pdf(path: Path, *, scope: Scope, period, signatory, today: date, restricted: bool = True) -> None:
     _check(scope, period)
-    report = build_report(scope, period, signatory=signatory, today=today)
+    report = build_report(scope, period, signatory=signatory, today=today, restricted=restricted)
     path.write_bytes(html_to_pdf(poster_html(report, for_pdf=True)))
 
 
@@ -105,7 +105,7 @@ def build_evidence_pack(path: Path, *, scope: Scope, period, signatory, today: d
                         restricted: bool = True) -> None:
     """One zip: the report PDF, the recap workbook, the poster PDF, the follow-up report and an index page."""
     _check(scope, period)
-    report = build_report(scope, period, signatory=signatory, today=today)
+    report = build_report(scope, period, signatory=signatory, today=today, restricted=restricted)
     stem = file_stem("", scope, period).lstrip("_")
     files: list[tuple[str, str, bytes]] = []
     files.append(("report", f"1_Laporan_SPAK_SPKP_{stem}.pdf",

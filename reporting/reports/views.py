@@ -7,6 +7,7 @@ from django.utils import timezone
 from reporting.exports.build import scope_allowed
 from reporting.exports.rows import Scope
 from reporting.models import Level
+from responses.disclosure import sees_rows
 from surveys.access import staff_required
 from surveys.audit import record_download
 from surveys.models import Kanwil, Period, Unit
@@ -35,7 +36,8 @@ def report_page(request, level: str, code: str, period_id: int):
     period = get_object_or_404(Period.objects.exclude(status=Period.Status.SCHEDULED), pk=period_id)
     fields = ("name", "nip", "title", "place")
     signatory = Signatory.from_options({key: request.GET.get(key, "")[:120] for key in fields})
-    report = build_report(scope, period, signatory=signatory, today=timezone.localdate())
+    report = build_report(scope, period, signatory=signatory, today=timezone.localdate(),
+                          restricted=not sees_rows(request.user))
     record_download(user=request.user, obj=period, filename=f"laporan-{scope.slug}-{period.pk}.html",
                     at=timezone.now())
     response = HttpResponse(report_render.report_html(report, period=period))

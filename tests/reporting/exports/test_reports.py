@@ -211,3 +211,13 @@ def test_recap_prints_with_titles_page_numbers_repeated_headers_and_wrapped_name
     assert ws["C4"].alignment.wrap_text
     total = next(row for row in ws.iter_rows() if row[2].value and str(row[2].value).startswith("Total"))
     assert total[2].alignment.wrap_text  # a label longer than its column wraps instead of being clipped
+
+
+def test_the_unit_reads_no_index_built_from_fewer_than_k_respondents(dataset, org, login):
+    """Rutan Surakarta has 3 counted responses: its own officer's report shows no NRR or indicator means
+    (they would be those three people's answers), a Kanwil reader's does."""
+    url = f"/staf/laporan/upt/{org.surakarta.code}/{dataset.period.pk}/"
+    officer = login(org.officer_surakarta).get(url).content.decode()
+    assert "belum cukup data" in officer and "75,00" not in officer and "3,00" not in officer
+    kanwil = login(org.kanwil_jateng).get(url).content.decode()
+    assert "75,00" in kanwil and "3,00" in kanwil
