@@ -13,6 +13,9 @@ Pure: no Django, no ORM. Terms:
 - Pooled Kanwil and national intervals: the same formula over the summed n, Σt, Σt² of their units.
 - Change between periods: Welch's z on the two IK means, z = (IK₂ − IK₁) / √(SE₁² + SE₂²); |z| ≥ 1.96 is a
   change larger than its uncertainty (two-sided, 5 %).
+- Change of one indicator's mean between periods (follow-up): Welch's t on the two means from each period's
+  exact n, Σs, Σs² of that indicator, t = (m₂ − m₁) / √(v₁ + v₂) with vᵢ = sᵢ²/nᵢ, against t(0.975; ν) for the
+  Welch–Satterthwaite ν (rounded down): with many responses this is the z test above, with few it asks more.
 - Precision target: n₀ = (1.96 · s / E)² for a margin E, with n = n₀ / (1 + (n₀ − 1)/N) when N is known.
 """
 from __future__ import annotations
@@ -196,6 +199,62 @@ def change(before: tuple[Fraction, float] | None, after: tuple[Fraction, float] 
         return Change(difference, None, difference != 0)
     z = difference / spread
     return Change(difference, z, abs(z) >= Z_95)
+
+
+@dataclass(frozen=True)
+class MeanChange:
+    """How one indicator's mean moved between two periods, and whether the move is larger than its uncertainty.
+
+    `tested` is False when a period has a single answer (its spread is unknown): such a move is never called
+    significant. With no spread on either side (every answer the same in both periods) any difference is
+    exact, so it is significant as soon as it is not zero (as `change` does for the IK).
+    """
+
+    before: Fraction
+    after: Fraction
+    difference: Fraction
+    t: float | None
+    df: int | None
+    critical: float | None
+    significant: bool
+    tested: bool
+
+    @property
+    def direction(self) -> str:
+        return "up" if self.difference > 0 else "down" if self.difference < 0 else "same"
+
+
+def _mean_variance(moments: Moments, population: int | None) -> Fraction | None:
+    """s²/n of one period's indicator scores (with the finite-population correction); None below two answers."""
+    n = moments.n
+    if n < 2:
+        return None
+    spread = max(Fraction(moments.squares) - Fraction(moments.total * moments.total, n), Fraction(0))
+    correction = Fraction(1)
+    if population and population > 0:
+        correction = Fraction(max(population - n, 0), population)
+    return spread / (n - 1) / n * correction
+
+
+def mean_change(before: Moments | None, after: Moments | None, *, populations: tuple[int | None, int | None]
+                = (None, None)) -> MeanChange | None:
+    """Welch's t test (two-sided, 95 %) on one indicator's mean in two periods, each given as the exact n, Σs
+    and Σs² of its answers; None when either period has no answer (no previous period, nobody answered)."""
+    if before is None or after is None or before.n == 0 or after.n == 0:
+        return None
+    m1, m2 = Fraction(before.total, before.n), Fraction(after.total, after.n)
+    difference = m2 - m1
+    v1, v2 = _mean_variance(before, populations[0]), _mean_variance(after, populations[1])
+    if v1 is None or v2 is None:  # one answer in a period: nothing is known of its spread
+        return MeanChange(m1, m2, difference, None, None, None, False, False)
+    if v1 + v2 == 0:
+        return MeanChange(m1, m2, difference, None, None, None, difference != 0, True)
+    t = float(difference) / math.sqrt(v1 + v2)
+    # Welch–Satterthwaite; a side without spread adds nothing to the denominator.
+    denominator = sum((v * v / (moments.n - 1) for v, moments in ((v1, before), (v2, after)) if v), Fraction(0))
+    df = max(1, math.floor((v1 + v2) ** 2 / denominator))
+    critical = t_quantile_975(df)
+    return MeanChange(m1, m2, difference, t, df, critical, abs(t) >= critical, True)
 
 
 # --------------------------------------------------------------------------- funnel plot and precision

@@ -6,14 +6,17 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Sum, When
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reporting import uncertainty
 from reporting.models import Level, Snapshot
 from reporting.selectors import suggestions
-from responses.models import Response
+from responses.disclosure import is_small, min_cell
+from responses.models import Response, Scoresheet
 from surveys.models import AccessPoint, InstrumentVersion, Period, Target, Unit, localized
 
 from .inventory import (
@@ -182,11 +185,19 @@ def periods_with_results(unit: Unit) -> list[Period]:
 # --------------------------------------------------------------------------- movement
 @dataclass
 class Movement:
+    """One planned indicator: its score when planned, in the next period, and whether it moved by more than its
+    uncertainty (`change`, from the exact n, Σs, Σs² of the indicator's counted answers in both periods).
+    `hidden`: a UPT reader with fewer than k answers in a period sees neither mean nor change ("< k")."""
+
     plan: ActionPlan
     statement: str
     before: Decimal | None
     after: Decimal | None
     next_period: Period | None
+    change: uncertainty.MeanChange | None = None
+    n_before: int = 0
+    n_after: int = 0
+    hidden: bool = False
 
     @property
     def delta(self) -> Decimal | None:
@@ -194,9 +205,52 @@ class Movement:
             return None
         return self.after - self.before
 
+    @property
+    def hidden_label(self) -> str:
+        return f"< {min_cell()}"
 
-def indicator_movements(unit: Unit, period: Period) -> list[Movement]:
-    """For each indicator planned in `period`: its score then and in the next period (same instrument)."""
+    @property
+    def change_text(self) -> str:
+        """ "naik, bermakna", "naik, dalam batas kesalahan", "turun, …" or "tetap"; '' without a test."""
+        return movement_text(self.change)
+
+
+def movement_text(moved: uncertainty.MeanChange | None) -> str:
+    if moved is None:
+        return ""
+    if moved.direction == "same":
+        return str(_("tetap"))
+    word = _("naik") if moved.direction == "up" else _("turun")
+    if moved.significant:
+        return str(_("%(word)s, bermakna") % {"word": word})
+    return str(_("%(word)s, dalam batas kesalahan") % {"word": word})
+
+
+def indicator_moments(unit: Unit, sides: list[tuple[Period, InstrumentVersion, str]]) -> dict[int, uncertainty.Moments]:
+    """n, Σs and Σs² of one indicator's scores per period (counted answers only, as the index counts them:
+    accepted, not rejected), for each (period, version, indicator code): one aggregate query."""
+    whens, scope = [], Q()
+    for period, version, code in sides:
+        position = version.indicators.filter(code=code).values_list("position", flat=True).first()
+        if position is None:
+            continue
+        whens.append(When(period_id=period.pk, version_id=version.pk, then=F(f"score_{position}")))
+        scope |= Q(period_id=period.pk, version_id=version.pk)
+    if not whens:
+        return {}
+    score = Cast(Case(*whens, default=None, output_field=IntegerField()), IntegerField())
+    rows = (Scoresheet.objects.filter(scope, unit=unit, status=Response.Status.ACCEPTED).order_by()
+            .values("period_id").annotate(n=Count(score), total=Sum(score), squares=Sum(score * score)))
+    return {r["period_id"]: uncertainty.Moments(r["n"], int(r["total"] or 0), int(r["squares"] or 0)) for r in rows}
+
+
+def _population(snapshot: Snapshot | None) -> int | None:
+    return snapshot.ik_population if snapshot is not None else None
+
+
+def indicator_movements(unit: Unit, period: Period, *, restricted: bool = False) -> list[Movement]:
+    """For each indicator planned in `period`: its score then and in the next period (same instrument), and
+    Welch's test of the change (docs/uncertainty.md). `restricted`: a UPT officer's view (responses.disclosure)."""
     plans = list(ActionPlan.objects.filter(unit=unit, period=period).select_related("version__instrument"))
     following = next_period(period)
     seen, movements = set(), []
@@ -205,22 +259,37 @@ def indicator_movements(unit: Unit, period: Period) -> list[Movement]:
         if key in seen:
             continue
         seen.add(key)
-        after = None
+        after, version, after_snapshot = None, None, None
+        sides = [(period, plan.version, plan.indicator_code)]
         if following is not None:
             version = following.instrument_versions.filter(instrument_id=plan.version.instrument_id).first()
             if version is not None:
-                after = indicator_score(unit_snapshot(unit, following, version), plan.indicator_code)
-        movements.append(Movement(plan, indicator_statement(plan.version, plan.indicator_code), plan.score, after,
-                                  following))
+                after_snapshot = unit_snapshot(unit, following, version)
+                after = indicator_score(after_snapshot, plan.indicator_code)
+                sides.append((following, version, plan.indicator_code))
+        moments = indicator_moments(unit, sides)
+        first = moments.get(period.pk, uncertainty.Moments())
+        second = moments.get(following.pk, uncertainty.Moments()) if version is not None else uncertainty.Moments()
+        moved = None
+        if after is not None:
+            moved = uncertainty.mean_change(first, second, populations=(
+                _population(unit_snapshot(unit, period, plan.version)), _population(after_snapshot)))
+        movement = Movement(plan, indicator_statement(plan.version, plan.indicator_code), plan.score, after,
+                            following, moved, first.n, second.n)
+        if restricted and (is_small(first.n) or is_small(second.n)):
+            movement.hidden, movement.change = True, None
+            movement.before = None if is_small(first.n) else movement.before
+            movement.after = None if is_small(second.n) else movement.after
+        movements.append(movement)
     return movements
 
 
-def movements_into(unit: Unit, period: Period) -> tuple[Period | None, list[Movement]]:
+def movements_into(unit: Unit, period: Period, *, restricted: bool = False) -> tuple[Period | None, list[Movement]]:
     """For a dashboard of `period`: the period before it and how the indicators planned there moved."""
     previous = (
         Period.objects.filter(programme=period.programme, starts_on__lt=period.starts_on).order_by("-starts_on").first()
     )
-    return previous, indicator_movements(unit, previous) if previous is not None else []
+    return previous, indicator_movements(unit, previous, restricted=restricted) if previous is not None else []
 
 
 # --------------------------------------------------------------------------- checklist

@@ -65,7 +65,8 @@ def unit_followup(request, code):
             "periods": periods,
             "selected": selected,
             "sections": selectors.inventory(unit, selected, today=timezone.localdate(now)) if selected else [],
-            "movements": selectors.indicator_movements(unit, previous) if previous else [],
+            "movements": selectors.indicator_movements(unit, previous, restricted=not sees_rows(request.user))
+            if previous else [],
             "movement_period": previous,
             "can_edit": is_role(request.user, Role.UPT),
             "today": timezone.localdate(now),

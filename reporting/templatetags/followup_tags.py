@@ -8,6 +8,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("reporting/followups/movement.html")
-def followup_movements(unit, period):
-    previous, movements = movements_into(unit, period)
+def followup_movements(unit, period, restricted=False):
+    """`restricted`: the unit's own officers' view (no mean or change from fewer than k answers)."""
+    previous, movements = movements_into(unit, period, restricted=restricted)
     return {"movements": movements, "movement_period": previous}

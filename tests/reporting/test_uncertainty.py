@@ -17,6 +17,7 @@ from reporting.uncertainty import (
     change,
     funnel_limits,
     interval,
+    mean_change,
     outside,
     pool,
     precision_target,
@@ -114,3 +115,48 @@ def test_funnel_limits_and_outliers():
 ])
 def test_precision_target(sd, margin, population, needed):
     assert precision_target(sd, margin, population) == needed
+
+
+# One indicator's mean between two periods (follow-up), Welch's t with the Welch–Satterthwaite df:
+# [2,2,3,3]: mean 2,5, s² = (26 − 25)/3 = 1/3, s²/n = 1/12; [3,3,4,4]: mean 3,5, s²/n = 1/12;
+# [3,3,3,4]: mean 3,25, s² = (43 − 42,25)/3 = 1/4, s²/n = 1/16; [2,2,2,3]: mean 2,25, s²/n = 1/16.
+@pytest.mark.parametrize(("before", "after", "direction", "significant", "t", "df"), [
+    # +1 over √(1/6) = 0,408248 → t 2,4495; ν = (1/6)² / (2 · (1/12)²/3) = 6 → t(0,975; 6) = 2,447: significant
+    ([2, 2, 3, 3], [3, 3, 4, 4], "up", True, 2.4495, 6),
+    # +0,75 over √(1/12 + 1/16) = 0,381881 → t 1,9640 (a z test would call it significant, |z| ≥ 1,96);
+    # ν = (7/48)² / ((1/12)²/3 + (1/16)²/3) = 5,88 → 5, t(0,975; 5) = 2,571: within the margin of error
+    ([2, 2, 3, 3], [3, 3, 3, 4], "up", False, 1.9640, 5),
+    # −1,25 over 0,381881 → t −3,2733, ν 5: a significant fall
+    ([3, 3, 4, 4], [2, 2, 2, 3], "down", True, -3.2733, 5),
+    # [2,3] → [3,4]: +1 over √(1/4 + 1/4) = 0,707107 → t 1,4142, ν = (1/2)²/(2 · (1/4)²) = 2 → 4,303: not
+    ([2, 3], [3, 4], "up", False, 1.4142, 2),
+    # [3,4] → [3,3]: −0,5; only the first period varies: s²/n = 1/4, ν = 1 → 12,706: within the margin
+    ([3, 4], [3, 3], "down", False, -1.0, 1),
+    # the same mean (3,5 both): unchanged
+    ([3, 3, 4, 4], [4, 3, 4, 3], "same", False, 0.0, 6),
+    # no spread on either side: the difference is exact
+    ([3, 3], [4, 4], "up", True, None, None),
+    ([3, 3], [3, 3], "same", False, None, None),
+    # a single answer: its spread is unknown, so no move is called significant
+    ([3], [4, 4, 4], "up", False, None, None),
+])
+def test_indicator_mean_change_welch_t(before, after, direction, significant, t, df):
+    result = mean_change(Moments.of(before), Moments.of(after))
+    assert result.direction == direction
+    assert result.significant is significant
+    assert (result.t is None) if t is None else result.t == pytest.approx(t, abs=1e-4)
+    assert result.df == df
+    assert result.tested is (len(before) > 1 and len(after) > 1)
+    assert result.difference == Fraction(sum(after), len(after)) - Fraction(sum(before), len(before))
+
+
+def test_indicator_mean_change_without_a_previous_period_or_answers():
+    assert mean_change(None, Moments.of([3, 4])) is None
+    assert mean_change(Moments(), Moments.of([3, 4])) is None
+    assert mean_change(Moments.of([3, 4]), Moments()) is None
+
+
+def test_indicator_mean_change_with_the_finite_population_correction():
+    # N = 8 on both sides: s²/n · (1 − 4/8) = 1/24 each → t = 1/√(1/12) = 3,4641, ν 6: significant
+    whole = mean_change(Moments.of([2, 2, 3, 3]), Moments.of([3, 3, 4, 4]), populations=(8, 8))
+    assert whole.t == pytest.approx(3.4641, abs=1e-4) and whole.df == 6 and whole.significant
