@@ -16,6 +16,7 @@ from . import selectors
 from .extra_items import unit_extra_results
 from .free_text import text_answers
 from .models import Level
+from .precision import unit_precision_targets
 from .publication import Thresholds
 from .restricted import (
     restrict_access_points,
@@ -80,6 +81,7 @@ def dashboard_unit(request, code):
         disclosure_k=min_cell(),
         disclosure_delay=settings.DISCLOSURE_TEXT_DELAY_HOURS,
         participation=participation,
+        precision=unit_precision_targets(unit, period, restricted=restricted),
         figures=figures,
         access_points=access_points,
         flags=flags,

@@ -175,3 +175,6 @@ RECOMPUTE_HOOK = env_str("RECOMPUTE_HOOK", "reporting.tasks.queue_unit_recompute
 PERIOD_CLOSED_HOOK = env_str("PERIOD_CLOSED_HOOK", "reporting.tasks.publish_closed_period")
 # Panels another app adds to a unit's staff pages (called with unit= and request=, returns HTML).
 UNIT_PANELS_HOOK = "reporting.followups.panels.unit_panels"
+# The targets by precision a unit's targets page shows beside the Krejcie–Morgan target (unit=, period=,
+# request=; returns HTML): the spread of the answers is reporting's.
+TARGET_PRECISION_HOOK = "reporting.precision.unit_precision_panel"

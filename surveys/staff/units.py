@@ -1,8 +1,10 @@
 """A unit's own pages: service types, populations and targets, extra items and the questionnaire preview."""
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,6 +26,12 @@ from ..services import (
 def may_adjust_targets(user) -> bool:
     """Kanwil staff and Pusat adjust targets; officers enter populations."""
     return is_role(user, Role.PUSAT) or is_role(user, Role.KANWIL)
+
+
+def precision_panel(request, unit, period) -> str:
+    """The targets by precision beside the Krejcie–Morgan target (settings.TARGET_PRECISION_HOOK, reporting's)."""
+    hook = getattr(settings, "TARGET_PRECISION_HOOK", "")
+    return import_string(hook)(unit=unit, period=period, request=request) if hook else ""
 
 
 @staff_required
@@ -72,6 +80,7 @@ def unit_targets(request, code):
         "unit": unit, "period": period, "rows": rows, "totals": totals, "may_adjust": may_adjust,
         "adjust_form": adjust_form, "adjusted": bool(adjusted_parts),
         "periods": Period.objects.all(), "missing": sum(1 for s in services if s.pk not in targets),
+        "precision_panel": precision_panel(request, unit, period),
     }, status=status)
 
 
