@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from ..access import is_role, selected_period, staff_required, unit_in_scope
 from ..forms import ExtraItemForm, PopulationForm, ServiceHoursForm, UnitServiceForm, UnitTargetForm
 from ..models import ExtraItem, Period, Role, Target, UnitService
+from ..populations import served_proposal, use_served_populations
 from ..services import (
     ServiceError,
     add_unit_service,
@@ -110,6 +111,41 @@ def unit_targets_carry(request, code):
         n = carry_targets(period=period, unit=unit, acting_user=request.user)
         messages.success(request, _("%(n)d populasi disalin dari periode sebelumnya.") % {"n": n})
     return redirect(f"{reverse('unit_targets', args=[unit.code])}?periode={period.pk}")
+
+
+@staff_required
+def unit_targets_served(request, code):
+    """Proposes each service's population as the people served in the previous period (service counts, else
+    tickets issued), shows the targets they give, and on confirmation stores them as an entered population."""
+    unit = unit_in_scope(request.user, code)
+    period = selected_period(request)
+    if period is None:
+        return redirect("unit_targets", code=unit.code)
+    back = f"{reverse('unit_targets', args=[unit.code])}?periode={period.pk}"
+    proposal = served_proposal(unit, period)
+    status = 200
+    if request.method == "POST":
+        confirmed = {}
+        for key, value in request.POST.items():
+            if key.startswith("s") and key[1:].isdigit():
+                if not value.isdigit():
+                    confirmed = None
+                    break
+                confirmed[int(key[1:])] = int(value)
+        try:
+            if confirmed is None:
+                raise ServiceError(_("Jumlah dilayani berubah sejak ditampilkan: periksa usulan sekali lagi."))
+            n = use_served_populations(unit=unit, period=period, confirmed=confirmed, acting_user=request.user)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+            proposal, status = served_proposal(unit, period), 400
+        else:
+            messages.success(request, _("%(n)d populasi diisi dari jumlah dilayani %(p)s.")
+                             % {"n": n, "p": proposal.previous.name})
+            return redirect(back)
+    return render(request, "surveys/unit_targets_served.html", {
+        "unit": unit, "period": period, "proposal": proposal, "rows": proposal.with_targets(), "back": back,
+    }, status=status)
 
 
 @staff_required

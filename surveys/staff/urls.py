@@ -16,6 +16,7 @@ urlpatterns = [
     path("staf/upt/<slug:code>/layanan/<int:pk>/status/", units.unit_service_toggle, name="unit_service_toggle"),
     path("staf/upt/<slug:code>/target/", units.unit_targets, name="unit_targets"),
     path("staf/upt/<slug:code>/target/salin/", units.unit_targets_carry, name="unit_targets_carry"),
+    path("staf/upt/<slug:code>/target/dilayani/", units.unit_targets_served, name="unit_targets_served"),
     path("staf/upt/<slug:code>/jumlah-layanan/", service_counts.service_counts, name="service_counts"),
     path("staf/upt/<slug:code>/jumlah-layanan/unggah/", service_counts.service_counts_upload,
          name="service_counts_upload"),
