@@ -78,3 +78,10 @@ def test_kanwil_participation_table_shows_precision_targets(spread, period, logi
     row = html[html.index("Lapas Kelas I Semarang</a>"):]
     row = row[:row.index("</tr>")]
     assert IPKP_42 in row and "Target presisi IPAK (±3,0): sebaran belum diketahui" in row
+
+
+def test_precision_target_in_english(spread, period, login):
+    html = login(spread.kanwil_jateng).get(f"/staf/dasbor/upt/lapas-semarang/?periode={period.pk}",
+                                           HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Precision target IPKP (±3.0): 42 respondents" in html
+    assert "Sample target (Krejcie–Morgan): 80 respondents" in html

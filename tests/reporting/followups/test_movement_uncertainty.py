@@ -91,3 +91,11 @@ def test_a_single_answer_is_never_called_significant(org, periods, login):
     planned(org, periods, [3], [4, 4, 4])
     cell = change_cell(login(org.pusat).get("/staf/upt/lapas-semarang/tindak-lanjut/").content.decode())
     assert cell.startswith("naik, dalam batas kesalahan ") and "satu jawaban" in cell
+
+
+def test_the_wording_in_english(org, periods, login):
+    planned(org, periods, [2, 2, 3, 3], [3, 3, 3, 4])
+    html = login(org.kanwil_jateng).get("/staf/upt/lapas-semarang/tindak-lanjut/",
+                                        HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    cell = change_cell(html)
+    assert cell.startswith("up, within the margin of error ") and "(Welch's test, 95 %)" in cell
