@@ -169,6 +169,12 @@ def _render_plan(request, plan: ActionPlan, *, evidence_form=None, comment_form=
             "plan": plan,
             "unit": plan.unit,
             "statement": selectors.indicator_statement(plan.version, plan.indicator_code),
+            # How the plan's indicator moved into the next period, tested against its uncertainty.
+            "movements": [m for m in selectors.indicator_movements(plan.unit, plan.period,
+                                                                   restricted=not sees_rows(request.user))
+                          if (m.plan.version_id, m.plan.indicator_code) == (plan.version_id, plan.indicator_code)
+                          and m.next_period is not None],
+            "movement_period": plan.period,
             "status_key": key,
             "status_label": selectors.STATUS_LABELS[key],
             "evidence": plan.evidence.all(),

@@ -99,3 +99,9 @@ def test_the_wording_in_english(org, periods, login):
                                         HTTP_ACCEPT_LANGUAGE="en").content.decode()
     cell = change_cell(html)
     assert cell.startswith("up, within the margin of error ") and "(Welch's test, 95 %)" in cell
+
+
+def test_the_plan_page_shows_how_its_indicator_moved(org, periods, login):
+    recorded = planned(org, periods, [3, 3, 4, 4], [2, 2, 2, 3])
+    html = login(org.kanwil_jateng).get(f"/staf/tindak-lanjut/{recorded.pk}/").content.decode()
+    assert change_cell(html).startswith("turun, bermakna ")
