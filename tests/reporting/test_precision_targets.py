@@ -85,3 +85,4 @@ def test_precision_target_in_english(spread, period, login):
                                            HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Precision target IPKP (±3.0): 42 respondents" in html
     assert "Sample target (Krejcie–Morgan): 80 respondents" in html
+

@@ -105,3 +105,10 @@ def test_the_plan_page_shows_how_its_indicator_moved(org, periods, login):
     recorded = planned(org, periods, [3, 3, 4, 4], [2, 2, 2, 3])
     html = login(org.kanwil_jateng).get(f"/staf/tindak-lanjut/{recorded.pk}/").content.decode()
     assert change_cell(html).startswith("turun, bermakna ")
+
+
+def test_methodology_page_states_the_indicator_test(client):
+    html = client.get("/metodologi/").content.decode()
+    assert "uji t Welch (95 %)" in html
+    english = client.get("/metodologi/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Welch&#x27;s t test (95 %)" in english or "Welch's t test (95 %)" in english
