@@ -129,11 +129,11 @@ def _windows(user, unit) -> list:
 
 
 def _share(part, whole) -> str:
-    return formats.number_format(100 * part / whole, 0) + " %" if whole else "—"
+    return formats.number_format(round(100 * part / whole), 0) + " %" if whole else "—"
 
 
 def _p_value(p) -> str:
-    return "< " + formats.number_format(0.0001, 4) if p < 0.0001 else formats.number_format(p, 4)
+    return "< " + formats.number_format(0.0001, 4) if p < 0.0001 else formats.number_format(round(p, 4), 4)
 
 
 def explain_window(window: ReviewWindow) -> str:
@@ -142,11 +142,11 @@ def explain_window(window: ReviewWindow) -> str:
     kind = ReviewWindow.Kind
     if window.kind == kind.VOLUME:
         text = _("%(n)s jawaban dalam satu jam; laju wajar tempat ini %(r)s per jam (peluang %(p)s).") % {
-            "n": ev.get("count"), "r": formats.number_format(ev.get("baseline_rate", 0), 1),
+            "n": ev.get("count"), "r": formats.number_format(round(ev.get("baseline_rate", 0), 1), 1),
             "p": _p_value(ev.get("tail_probability", 1))}
     elif window.kind == kind.KIOSK_CADENCE:
         text = _("%(n)s formulir kios dibuka hanya %(s)s detik (tersingkat) setelah kiriman sebelumnya.") % {
-            "n": ev.get("count"), "s": formats.number_format(ev.get("shortest_gap_seconds", 0), 0)}
+            "n": ev.get("count"), "s": formats.number_format(round(ev.get("shortest_gap_seconds", 0)), 0)}
     elif window.kind == kind.REFUSALS:
         text = _("Satu perangkat ditolak %(r)s kali; %(n)s jawabannya tersimpan di UPT ini.") % {
             "r": ev.get("refused"), "n": ev.get("count")}
