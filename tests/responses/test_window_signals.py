@@ -282,3 +282,15 @@ def test_ticketed_sets_do_not_make_a_poster_burst_either(place):
     made = identical(place, "ticket", count=3) + identical(place, None, count=5)
     bursts.detect_bursts(since=NOW.replace(hour=9), until=NOW, now=NOW)
     assert not Flag.objects.filter(rule="burst", response__in=made).exists()
+
+
+def test_window_evidence_reads_in_english_too(place):
+    from django.utils import translation
+
+    from responses.review.views import explain_window
+
+    window = ReviewWindow(kind=Kind.SERVICE_DAY, unit=place.org.semarang, service=place.visit,
+                          evidence={"responses": 4, "served": 0, "recorded": False})
+    with translation.override("en"):
+        assert window.get_kind_display() == "Responses above the service count"
+        assert explain_window(window).endswith("on a day with no recorded service.")
