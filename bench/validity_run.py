@@ -5,10 +5,12 @@ reviewable window, and the share of honest responses flagged. Targets: >= 80 % c
 Runs on a fresh SQLite file (var/bench-validity.sqlite3) with the demo organisation. Rate limits are
 counted in real time, so they are applied to the flood pattern only (honest traffic is replayed in seconds).
 """
+import math
 import os
 import random
 import sys
 import uuid
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -54,6 +56,10 @@ class Bench:
             counter = AccessPoint.objects.create(unit=unit, name="Bench loket")
             kiosk = AccessPoint.objects.create(unit=unit, name="Bench kios", kiosk=True)
             self.points[unit.pk] = (counter, kiosk)
+        # Unit 4 also has a poster in the waiting room (a fifth of its visitors answer there); unit 5 enters
+        # its service counts every day, reaching 70-95 % of the people it serves (a unit pushing the survey).
+        self.poster = AccessPoint.objects.create(unit=self.units[4], name="Bench poster")
+        self.counting = self.units[5]
         self.items = {v.pk: v.indicators.count() for v in self.versions}
         self.minimum = int(sum(v.min_seconds_per_item * self.items[v.pk] for v in self.versions))
         self.last = today - timedelta(days=1)
@@ -124,6 +130,8 @@ class Bench:
             for group, unit, t in events:
                 counter, kiosk = self.points[unit.pk]
                 point = kiosk if rng.random() < 0.3 else counter
+                if unit == self.units[4] and rng.random() < 0.2:
+                    point = self.poster
                 device = f"{group}-{uuid.uuid4()}"
                 if group == "honest" and not point.kiosk and rng.random() < 0.05 and unit.pk in previous_device:
                     device = previous_device[unit.pk]  # two people of one family, one phone
@@ -132,16 +140,50 @@ class Bench:
                     continue
                 previous_device[unit.pk] = device
                 self.submit(group, point=point, at=self.moment(day, t), seconds=self.reading_seconds(), device=device)
+            self.enter_service_count(day)
             if day == self.days[-1]:
                 self.inject(day)
             bursts.detect_bursts(since=self.moment(day, 0), until=self.moment(day, 24))
             windows.detect_windows(now=self.moment(day, 23))
         ratelimit.reset()
 
+    def enter_service_count(self, day: date) -> None:
+        """Unit 5's officers enter the day's people served: its responses are 70-95 % of them."""
+        from django.db.models import Count
+
+        from responses.models import Response
+        from surveys.models import ServiceCount
+
+        begins = self.moment(day, 0)
+        rows = (Response.objects.filter(unit=self.counting, created_at__gte=begins,
+                                        created_at__lt=begins + timedelta(days=1))
+                .values_list("service_id").annotate(n=Count("pk")))
+        for service_id, n in rows:
+            ServiceCount.objects.create(service_id=service_id, day=day,
+                                        served=math.ceil(n / self.rng.uniform(0.70, 0.95)))
+
     def inject(self, day: date) -> None:
         from responses import ratelimit
 
         rng = self.rng
+        # An officer at unit 4's poster through the day: 30 forms at a reading pace, fresh cookie each, varied
+        # but uniformly favourable answers (3 and 4 on the 1-4 scale; one form in ten with a single 2).
+        at = self.moment(day, 8.3)
+        for k in range(30):
+            at += timedelta(minutes=rng.randint(8, 16))
+            answers = {v.pk: {p: v.scale_max - rng.randint(0, 1) for p in range(1, self.items[v.pk] + 1)}
+                       for v in self.versions}
+            if k % 10 == 3:
+                answers[self.versions[-1].pk][1] = self.versions[-1].scale_min + 1
+            self.submit("favourable_poster", point=self.poster, at=at, seconds=self.reading_seconds(),
+                        device=str(uuid.uuid4()), answers=answers)
+        # Unit 5 entered the day's service count before an officer added 12 forms through the day at the
+        # counter: more responses than people served.
+        counter, kiosk = self.points[self.counting.pk]
+        at = self.moment(day, 8.2)
+        for _ in range(12):
+            at += timedelta(minutes=rng.randint(20, 35))
+            self.submit("above_count", point=counter, at=at, seconds=self.reading_seconds(), device=str(uuid.uuid4()))
         # An officer at the counter: 35 forms over an hour, 25-60 s each, fresh cookie each, varied answers.
         counter, kiosk = self.points[self.units[0].pk]
         at = self.moment(day, 10)
@@ -175,9 +217,13 @@ class Bench:
         from responses.models import Response, ReviewWindow
 
         flagged = set(Response.objects.filter(flagged=True).values_list("pk", flat=True))
-        windowed = {pk for ids in ReviewWindow.objects.values_list("response_ids", flat=True) for pk in ids}
+        kinds_of: dict[int, set[str]] = {}
+        for kind, ids in ReviewWindow.objects.values_list("kind", "response_ids"):
+            for pk in ids:
+                kinds_of.setdefault(pk, set()).add(kind)
+        windowed = set(kinds_of)
         ok = True
-        print(f"{'pattern':<17}{'responses':>10}{'flagged':>9}{'+window':>9}{'rate':>8}  target")
+        print(f"{'pattern':<18}{'responses':>10}{'flagged':>9}{'+window':>9}{'rate':>8}  target")
         for group, ids in self.groups.items():
             if not ids:
                 continue
@@ -191,8 +237,9 @@ class Bench:
                 share = n_caught / len(ids)
                 met, target = share >= TARGET_CAUGHT, f"flagged or in a window >= {TARGET_CAUGHT:.0%}"
             ok &= met
-            print(f"{group:<17}{len(ids):>10}{n_flagged:>9}{n_caught:>9}{share:>8.1%}  {target} "
-                  f"{'ok' if met else 'MISSED'}")
+            kinds = Counter(kind for pk in ids for kind in kinds_of.get(pk, ()))
+            print(f"{group:<18}{len(ids):>10}{n_flagged:>9}{n_caught:>9}{share:>8.1%}  {target} "
+                  f"{'ok' if met else 'MISSED'}  windows: {dict(sorted(kinds.items())) or '-'}")
         honest = self.groups["honest"]
         inside = sum(1 for pk in honest if pk in windowed)
         print(f"honest responses inside a reviewable window (not flagged): {inside} of {len(honest)} "

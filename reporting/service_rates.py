@@ -3,7 +3,8 @@
 The denominator is the unit's service counts when it records any in the period; otherwise, when it issues
 survey tickets, the tickets issued (by Ticket.issued_at's day). A day of a service is odd ("hari janggal")
 when the unit records counts and the service has more counted responses than people served that day, or
-responses on a day with no or zero recorded service.
+responses on a day with no or zero recorded service (surveys.service_counts.odd_day, shared with the
+review-window job of responses/windows.py).
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,7 +15,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from responses.models import Response
-from surveys.models import Period, ServiceCount, Ticket, Unit, UnitService
+from surveys.models import Period, Ticket, Unit, UnitService
+from surveys.service_counts import odd_day, served_by_day
 
 from .selectors import percent
 
@@ -69,8 +71,7 @@ def _responses(units, period: Period) -> dict[tuple[int, int, date], int]:
 def _served(units, period: Period) -> tuple[dict[tuple[int, int, date], int], set[int]]:
     """Served per (unit, service, day) from the counts; and the units whose denominator is tickets issued."""
     span = (period.starts_on, period.ends_on)
-    counts = {(u, s, d): n for u, s, d, n in ServiceCount.objects.filter(service__unit__in=units, day__range=span)
-              .values_list("service__unit_id", "service_id", "day", "served")}
+    counts = served_by_day(units, *span)
     counting = {u for u, _s, _d in counts}
     tz = timezone.get_current_timezone()
     tickets = (Ticket.objects.filter(access_point__unit__in=units).exclude(access_point__unit__in=counting)
@@ -105,7 +106,7 @@ def _unit_rates(unit: Unit, source, served: dict, responses: dict, names: dict) 
         for bucket in (by_service[service_id], by_day[day]):
             bucket[0] += n_served
             bucket[1] += n_responses
-        if source == SOURCE_COUNTS and n_responses > n_served:
+        if source == SOURCE_COUNTS and odd_day(served=n_served, responses=n_responses):
             odd.append(OddDay(day=day, service=names.get(service_id), served=n_served, responses=n_responses))
     total = RateRow(label=unit, served=sum(served.values()), responses=sum(responses.values()))
     return UnitRates(

@@ -182,4 +182,15 @@ def validity_rules() -> list[tuple[str, str]]:
              "l": s.FORM_RATE_LIMIT_ACCESS_POINT}),
         (_("Di luar jam layanan"), _("di luar jam layanan UPT ± %(m)s menit") % {
             "m": s.VALIDITY_SERVICE_HOURS_GRACE_MINUTES}),
+        (_("Sebaran jawaban menyimpang (jendela)"),
+         _("satu hari di satu titik akses dengan minimal %(n)s jawaban: bagian jawaban yang memuat nilai di paruh "
+           "bawah skala jauh lebih kecil daripada di titik akses lain UPT itu dan di UPT lain Kanwil itu (masing-"
+           "masing minimal %(r)s jawaban dalam %(d)s hari), uji eksak Fisher satu sisi p < %(p)s; jawaban tiket "
+           "tidak pernah dihitung sebagai rentetan") % {
+             "n": s.VALIDITY_SHIFT_MIN_N, "r": s.VALIDITY_SHIFT_MIN_REFERENCE, "d": s.VALIDITY_WINDOW_BASELINE_DAYS,
+             "p": s.VALIDITY_SHIFT_P}),
+        (_("Jawaban melebihi jumlah layanan (jendela)"),
+         _("satu layanan pada satu hari dengan lebih banyak jawaban daripada orang dilayani, atau jawaban pada hari "
+           "tanpa layanan tercatat; di UPT yang mengisi jumlah layanan, sampai hari terakhir yang diisinya, "
+           "%(d)s hari ke belakang") % {"d": s.VALIDITY_SERVICE_DAYS_BACK}),
     ]

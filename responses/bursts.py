@@ -2,6 +2,12 @@
 
 Store-time detection (responses/validity.py) cannot see concurrent submissions' uncommitted rows; this scan,
 run by a beat job over recent responses, flags whole runs and refreshes their evidence. Idempotent.
+
+Ticketed responses (channel "ticket") never count towards a burst, neither as members nor as the others a set
+is compared with: each ticket is one verified service handed to one person, so two ticket holders giving the
+same answers is no sign of one hand filling many forms. They stay under every other rule (repeat device, too
+fast) and in the window signals (volume, answer shift, responses above the service count), which is where an
+officer redeeming a stack of tickets himself shows.
 """
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -12,7 +18,7 @@ from django.utils import timezone
 
 from surveys.models import InstrumentVersion
 
-from .models import Flag, Response, Scoresheet
+from .models import Channel, Flag, Response, Scoresheet
 from .recompute import queue_recompute_on_commit
 from .validity import SCORE_FIELDS, Rule, answer_vector, burst_evidence, mark_flagged
 
@@ -57,7 +63,8 @@ def detect_bursts(*, since: datetime, until: datetime, now: datetime | None = No
     """
     now = now or timezone.now()
     window = timedelta(minutes=settings.VALIDITY_BURST_WINDOW_MINUTES)
-    responses = Response.objects.filter(created_at__gte=since - window, created_at__lte=until + window)
+    responses = (Response.objects.filter(created_at__gte=since - window, created_at__lte=until + window)
+                 .exclude(channel=Channel.TICKET))
     if access_point_ids is not None:
         responses = responses.filter(access_point_id__in=access_point_ids)
     rows = {r["pk"]: r for r in responses.values("pk", "created_at", "access_point_id", "unit_id", "period_id")}

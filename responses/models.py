@@ -215,6 +215,8 @@ class ReviewWindow(models.Model):
         VOLUME = "volume", _("Lonjakan jumlah jawaban")
         KIOSK_CADENCE = "kiosk_cadence", _("Kios diisi terlalu rapat")
         REFUSALS = "refusals", _("Kiriman berulang yang ditolak")
+        ANSWER_SHIFT = "answer_shift", _("Sebaran jawaban menyimpang")
+        SERVICE_DAY = "service_day", _("Jawaban melebihi jumlah layanan")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Belum ditinjau")
@@ -225,6 +227,9 @@ class ReviewWindow(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="review_windows")
     access_point = models.ForeignKey(AccessPoint, on_delete=models.CASCADE, null=True, blank=True,
                                      related_name="review_windows")
+    # The service of a service-day window (responses above the unit's entered count that day).
+    service = models.ForeignKey(UnitService, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="review_windows")
     device_hash = models.CharField(max_length=64, blank=True)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()

@@ -29,13 +29,14 @@ def _device(label: str) -> str:
 @transaction.atomic
 def store_response(*, access_point: AccessPoint, period: Period, scores: dict[InstrumentVersion, list[int]],
                    created_at: datetime, completion_seconds: int | None, service: UnitService | None = None,
-                   device_hash: str = "", steered: bool | None = False) -> Response:
-    """Stores one submission (Response + one Scoresheet per version) and flags it, in one transaction."""
+                   device_hash: str = "", steered: bool | None = False, channel: str | None = None) -> Response:
+    """Stores one submission (Response + one Scoresheet per version) and flags it, in one transaction.
+    `channel`: how it came in, by default the access point's (pass "ticket" for a redeemed survey ticket)."""
     unit = access_point.unit
     service = service or access_point.default_service or unit.services.filter(active=True).first()
     response = Response.objects.create(
         idempotency_key=uuid.uuid4(), period=period, unit=unit, access_point=access_point, service=service,
-        channel=access_point.channel, created_at=created_at, completion_seconds=completion_seconds,
+        channel=channel or access_point.channel, created_at=created_at, completion_seconds=completion_seconds,
         device_hash="" if access_point.channel == "kiosk" else device_hash, steered=steered,
     )
     Scoresheet.objects.bulk_create([

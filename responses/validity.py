@@ -23,7 +23,7 @@ from django.utils import timezone
 from surveys.models import MAX_INDICATORS
 
 from . import statements
-from .models import Flag, Response, Scoresheet
+from .models import Channel, Flag, Response, Scoresheet
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ class Assessment:
 # ((access_point, answers_digest, created_at)), with whether each already carries that rule's flag. An
 # empty device hash (kiosk) or digest is tested on the parameter, not the column: a prepared statement's
 # generic plan then skips that half outright instead of reading the unit's kiosk rows. Portable SQL, so
-# the embedded SQLite mode runs it too.
+# the embedded SQLite mode runs it too. Ticketed responses ('ticket', Channel.TICKET) are never burst members.
 REPEAT_DEVICE_MAX = 50  # earlier responses of one device a flag names and flags at the most (the latest)
 _NEIGHBOURS_SQL = """
 SELECT 'device', d.id, d.created_at, d.flag FROM (
@@ -190,7 +190,7 @@ UNION ALL
 SELECT 'burst', r.id, r.created_at, EXISTS(SELECT 1 FROM {flag} f WHERE f.response_id = r.id AND f.rule = %s)
 FROM {response} r
 WHERE CAST(%s AS varchar) <> '' AND r.access_point_id = %s AND r.answers_digest = %s AND r.created_at >= %s
-  AND r.created_at <= %s AND r.id <> %s
+  AND r.created_at <= %s AND r.id <> %s AND r.channel <> 'ticket'
 ORDER BY 2
 """
 
@@ -203,6 +203,8 @@ def _neighbours(response: Response) -> tuple[list, list]:
     at, pk, moment = response.created_at, response.pk or 0, db.ops.adapt_datetimefield_value
     sql = _NEIGHBOURS_SQL.format(flag=Flag._meta.db_table, response=Response._meta.db_table)
     device, digest = response.device_hash, response.answers_digest
+    if response.channel == Channel.TICKET:
+        digest = ""  # a ticketed response is never a burst member (responses/bursts.py): skip that half
     params = [Rule.REPEAT_DEVICE.value, device, response.unit_id, device, moment(at - device_window), moment(at), pk,
               REPEAT_DEVICE_MAX, Rule.BURST.value, digest, response.access_point_id, digest,
               moment(at - burst_window), moment(at), pk]
@@ -236,6 +238,7 @@ def _identical_answer_sets(response: Response, sheets: list[Scoresheet]) -> list
     others = Response.objects.filter(access_point_id=response.access_point_id,
                                      created_at__gte=response.created_at - window,
                                      created_at__lte=response.created_at).exclude(pk=response.pk)
+    others = others.exclude(channel=Channel.TICKET)
     for sheet in sheets:
         # Same version means the same items (every item is required), so the answered columns suffice.
         scores = {f"scoresheets__{f}": v for f in SCORE_FIELDS if (v := getattr(sheet, f)) is not None}
@@ -279,7 +282,9 @@ def assess_new_response(response: Response, sheets: list[Scoresheet], *, flood: 
     if not sheets:
         return Assessment(findings, [], [])
     device, burst = _neighbours(response)
-    if not response.answers_digest:
+    if response.channel == Channel.TICKET:
+        burst = []  # each ticket is one verified service: never a burst member (responses/bursts.py)
+    elif not response.answers_digest:
         burst = _identical_answer_sets(response, sheets)
     repeats = _same_instrument(device if response.device_hash else [], sheets)
     if len(repeats) + 1 < settings.VALIDITY_REPEAT_DEVICE_FROM:  # + 1: this response (a shared phone)

@@ -8,20 +8,36 @@ reinstates all of them through the audited review service (which queues the reco
 - volume: an hour whose count at a unit or access point is improbable under a Poisson law whose rate is a
   high quantile of the place's own active hours in the baseline (robust to the spike itself);
 - kiosk cadence: at a kiosk, forms opened sooner after the previous submission than a person can walk up;
-- refusals: one device refused by its rate limit again and again (responses/ratelimit.py counts them).
+- refusals: one device refused by its rate limit again and again (responses/ratelimit.py counts them);
+- answer shift: an access point's day with improbably few responses giving any score in the scale's lower half,
+  against the rest of its unit and the rest of its Kanwil (one-sided Fisher exact test): the officer who
+  fills forms at a poster with varied but uniformly favourable answers;
+- service day: a service's day at a unit that enters service counts with more counted responses than people
+  served, or responses on a day with no or zero recorded service (surveys.service_counts.odd_day).
+
+The last two are re-evaluated while they are open: a later run extends an open window (its responses and
+evidence) instead of recording it again.
 """
 import math
 from collections import Counter, defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from .models import RefusedSubmission, Response, ReviewWindow
+from surveys.models import ServiceCount
+from surveys.service_counts import odd_day, served_by_day
+
+from .models import RefusedSubmission, Response, ReviewWindow, Scoresheet
+from .validity import SCORE_FIELDS
 
 Kind = ReviewWindow.Kind
 HOUR = timedelta(hours=1)
+EXTENDED = {Kind.ANSWER_SHIFT, Kind.SERVICE_DAY}  # open windows of these kinds follow later runs
 
 
 # --------------------------------------------------------------------------- pure maths
@@ -55,29 +71,63 @@ def improbable(count: int, history: list[int]) -> tuple[bool, float, float]:
     return count >= settings.VALIDITY_WINDOW_MIN_COUNT and tail < settings.VALIDITY_WINDOW_VOLUME_P, rate, tail
 
 
+def _log_choose(a: int, b: int) -> float:
+    return math.lgamma(a + 1) - math.lgamma(b + 1) - math.lgamma(a - b + 1)
+
+
+def fisher_lower_tail(low: int, n: int, reference_low: int, reference_n: int) -> float:
+    """One-sided Fisher exact test: P(at most `low` of `n` responses with a low score), the `n` drawn without
+    replacement from the pooled n + reference_n responses of which low + reference_low have one.
+
+    Small when the place has far fewer low-score responses than its reference would give it by chance.
+    """
+    total, successes = n + reference_n, low + reference_low
+    smallest = max(0, n - (total - successes))
+    if n == 0 or low < smallest:
+        return 1.0
+    base = _log_choose(total, n)
+    tail = sum(math.exp(_log_choose(successes, i) + _log_choose(total - successes, n - i) - base)
+               for i in range(smallest, min(low, successes) + 1))
+    return min(1.0, tail)
+
+
 def _hour(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=timezone.get_default_timezone())
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()
 
 
 # --------------------------------------------------------------------------- the job
 def detect_windows(*, now: datetime | None = None) -> list[ReviewWindow]:
     """Records the improbable windows among the last VALIDITY_WINDOW_SCAN_HOURS; returns the new ones.
 
-    Idempotent: a window already recorded (same kind, place and start) is left as it is.
+    Idempotent: a window already recorded (same kind, place, service and start) is not recorded again; an
+    open answer-shift or service-day window found again takes the run's responses and evidence (extended).
     """
     now = now or timezone.now()
     since = _hour(now) - timedelta(hours=settings.VALIDITY_WINDOW_SCAN_HOURS)
-    found = _volume_windows(since, now) + _kiosk_windows(since, now) + _refusal_windows(since, now)
+    found = (_volume_windows(since, now) + _kiosk_windows(since, now) + _refusal_windows(since, now)
+             + _shift_windows(since, now) + _service_day_windows(now))
     created = []
     with transaction.atomic():
         for window in found:
             obj, made = ReviewWindow.objects.get_or_create(
                 kind=window.kind, unit_id=window.unit_id, access_point_id=window.access_point_id,
-                device_hash=window.device_hash, starts_at=window.starts_at,
+                service_id=window.service_id, device_hash=window.device_hash, starts_at=window.starts_at,
                 defaults={"ends_at": window.ends_at, "response_ids": window.response_ids,
                           "evidence": window.evidence, "detected_at": now})
             if made:
                 created.append(obj)
+            elif (obj.kind in EXTENDED and obj.status == ReviewWindow.Status.OPEN
+                  and (obj.response_ids, obj.evidence) != (window.response_ids, window.evidence)):
+                obj.response_ids, obj.evidence, obj.ends_at = window.response_ids, window.evidence, window.ends_at
+                obj.save(update_fields=["response_ids", "evidence", "ends_at"])
     return created
 
 
@@ -174,4 +224,109 @@ def _refusal_windows(since: datetime, now: datetime) -> list[ReviewWindow]:
         windows.append(ReviewWindow(kind=Kind.REFUSALS, unit_id=units[point_id], access_point_id=point_id,
                                     device_hash=device, starts_at=start, ends_at=now, response_ids=ids,
                                     evidence={"refused": n, "count": len(ids)}))
+    return windows
+
+
+# --------------------------------------------------------------------------- answer-distribution shift
+def low_score_sheets():
+    """Scoresheets with at least one score in the lower half of their version's scale (2 × score < min + max:
+    1 and 2 on a 1–4 scale, 1 and 2 on a 1–5 scale, whose middle 3 is neither half)."""
+    middle_twice = F("version__scale_min") + F("version__scale_max")
+    condition = Q()
+    for field in SCORE_FIELDS:
+        condition |= Q(LessThan(F(field) * 2, middle_twice))
+    return Scoresheet.objects.filter(condition)
+
+
+def _shift_windows(since: datetime, now: datetime) -> list[ReviewWindow]:
+    """Per access point and local day of the scan: the share of counted responses with any low score, tested
+    against the access point's unit without it and its Kanwil without the unit, each over the
+    VALIDITY_WINDOW_BASELINE_DAYS before and including that day. A window when every reference with at least
+    VALIDITY_SHIFT_MIN_REFERENCE responses (and at least one has) gives p < VALIDITY_SHIFT_P, the day having
+    at least VALIDITY_SHIFT_MIN_N responses."""
+    tz = timezone.get_default_timezone()
+    first, last = _local_day(since), _local_day(now)
+    days = [first + timedelta(days=k) for k in range((last - first).days + 1)]
+    span = timedelta(days=settings.VALIDITY_WINDOW_BASELINE_DAYS)
+    start = _day_start(days[0] - span)
+    low = low_score_sheets().filter(response=OuterRef("pk"))
+    rows = (Response.objects.counted().filter(created_at__gte=start, created_at__lte=now)
+            .filter(Exists(Scoresheet.objects.filter(response=OuterRef("pk")))).order_by()
+            .annotate(day=TruncDate("created_at", tzinfo=tz))
+            .values_list("unit__kanwil_id", "unit_id", "access_point_id", "day")
+            .annotate(n=Count("pk"), low=Count("pk", filter=Exists(low))))
+    cells = [(kanwil, unit, point, day, n, k) for kanwil, unit, point, day, n, k in rows]
+    windows = []
+    for day in days:
+        point_sum: dict = defaultdict(lambda: [0, 0])
+        unit_sum: dict = defaultdict(lambda: [0, 0])
+        kanwil_sum: dict = defaultdict(lambda: [0, 0])
+        today: dict = {}
+        for kanwil, unit, point, cell_day, n, k in cells:
+            if not day - span <= cell_day <= day:
+                continue
+            for bucket in (point_sum[point], unit_sum[unit], kanwil_sum[kanwil]):
+                bucket[0] += n
+                bucket[1] += k
+            if cell_day == day:
+                today[point] = (kanwil, unit, n, k)
+        for point, (kanwil, unit, n, k) in today.items():
+            if n < settings.VALIDITY_SHIFT_MIN_N:
+                continue
+            references = {
+                "unit_rest": (unit_sum[unit][0] - point_sum[point][0], unit_sum[unit][1] - point_sum[point][1]),
+                "kanwil_rest": (kanwil_sum[kanwil][0] - unit_sum[unit][0],
+                                kanwil_sum[kanwil][1] - unit_sum[unit][1]),
+            }
+            tests = {name: {"responses": m, "low": j, "p_value": fisher_lower_tail(k, n, j, m)}
+                     for name, (m, j) in references.items() if m >= settings.VALIDITY_SHIFT_MIN_REFERENCE}
+            if not tests or any(t["p_value"] >= settings.VALIDITY_SHIFT_P for t in tests.values()):
+                continue
+            begins = _day_start(day)
+            ids = list(Response.objects.counted()
+                       .filter(access_point_id=point, created_at__gte=begins, created_at__lt=begins + timedelta(days=1))
+                       .filter(Exists(Scoresheet.objects.filter(response=OuterRef("pk"))))
+                       .order_by("pk").values_list("pk", flat=True))
+            windows.append(ReviewWindow(
+                kind=Kind.ANSWER_SHIFT, unit_id=unit, access_point_id=point, starts_at=begins,
+                ends_at=begins + timedelta(days=1), response_ids=ids,
+                evidence={"responses": n, "low": k, "reference_days": settings.VALIDITY_WINDOW_BASELINE_DAYS,
+                          "unit_rest": tests.get("unit_rest"), "kanwil_rest": tests.get("kanwil_rest")}))
+    return windows
+
+
+# --------------------------------------------------------------------------- responses above service counts
+def _service_day_windows(now: datetime) -> list[ReviewWindow]:
+    """Odd service days (surveys.service_counts.odd_day) of the last VALIDITY_SERVICE_DAYS_BACK days, at units
+    that enter service counts, up to the last day each unit has entered (a day not yet entered is not a day of
+    zero service: counts are often entered in bulk after the fact)."""
+    tz = timezone.get_default_timezone()
+    today = _local_day(now)
+    first = today - timedelta(days=settings.VALIDITY_SERVICE_DAYS_BACK)
+    entered_through = dict(ServiceCount.objects.filter(day__range=(first, today)).order_by()
+                           .values_list("service__unit_id").annotate(last=Max("day")).values_list("service__unit_id",
+                                                                                                 "last"))
+    if not entered_through:
+        return []
+    served = served_by_day(list(entered_through), first, today)
+    counted = (Response.objects.counted().filter(unit_id__in=list(entered_through), created_at__gte=_day_start(first),
+                                                 created_at__lte=now).order_by()
+               .annotate(day=TruncDate("created_at", tzinfo=tz))
+               .values_list("unit_id", "service_id", "day").annotate(n=Count("pk")))
+    responses = {(unit, service, day): n for unit, service, day, n in counted}
+    windows = []
+    for unit, service, day in sorted(responses):
+        if day > entered_through[unit] or not odd_day(served=served.get((unit, service, day)),
+                                                       responses=responses[(unit, service, day)]):
+            continue
+        begins = _day_start(day)
+        ids = list(Response.objects.counted()
+                   .filter(unit_id=unit, service_id=service, created_at__gte=begins,
+                           created_at__lt=begins + timedelta(days=1))
+                   .order_by("pk").values_list("pk", flat=True))
+        windows.append(ReviewWindow(
+            kind=Kind.SERVICE_DAY, unit_id=unit, service_id=service, starts_at=begins,
+            ends_at=begins + timedelta(days=1), response_ids=ids,
+            evidence={"responses": responses[(unit, service, day)], "served": served.get((unit, service, day), 0),
+                      "recorded": (unit, service, day) in served}))
     return windows

@@ -48,6 +48,21 @@ def record_counts(*, unit: Unit, rows: list[CountRow], acting_user) -> int:
     return written
 
 
+# --------------------------------------------------------------------------- the odd-day rule
+def odd_day(*, served: int | None, responses: int) -> bool:
+    """The single definition of an odd day ("hari janggal") of a service at a unit that records service counts:
+    more counted responses than people served, or any response on a day with no or zero recorded service.
+    Used by the dashboards (reporting/service_rates.py) and the review-window job (responses/windows.py)."""
+    return responses > (served or 0)
+
+
+def served_by_day(units, first_day: date, last_day: date) -> dict[tuple[int, int, date], int]:
+    """People served per (unit id, service id, day) as entered, for the days of the range."""
+    rows = (ServiceCount.objects.filter(service__unit__in=units, day__range=(first_day, last_day))
+            .values_list("service__unit_id", "service_id", "day", "served"))
+    return {(u, s, d): n for u, s, d, n in rows}
+
+
 def check_range(first_day: date, last_day: date | None, *, today: date) -> tuple[date, list[str]]:
     """The range's last day and the problems with it (shared by the form and the upload)."""
     last_day = last_day or first_day

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -119,10 +119,62 @@ def _decide(request, response_ids, data) -> str:
 
 def _windows(user, unit) -> list:
     """Open review windows in the reviewer's region (of one unit when filtered), newest first."""
-    windows = review.reviewable_windows(user).filter(status=ReviewWindow.Status.OPEN)
+    windows = review.reviewable_windows(user).filter(status=ReviewWindow.Status.OPEN).select_related("service")
     if unit is not None:
         windows = windows.filter(unit=unit)
-    return list(windows[:50])
+    rows = list(windows[:50])
+    for window in rows:
+        window.evidence_text = explain_window(window)
+    return rows
+
+
+def _share(part, whole) -> str:
+    return formats.number_format(round(100 * part / whole), 0) + " %" if whole else "—"
+
+
+def _p_value(p) -> str:
+    return "< " + formats.number_format(0.0001, 4) if p < 0.0001 else formats.number_format(round(p, 4), 4)
+
+
+def explain_window(window: ReviewWindow) -> str:
+    """A window's evidence in words, for Kanwil and Pusat reviewers only (it names what was compared)."""
+    ev = window.evidence or {}
+    kind = ReviewWindow.Kind
+    if window.kind == kind.VOLUME:
+        text = _("%(n)s jawaban dalam satu jam; laju wajar tempat ini %(r)s per jam (peluang %(p)s).") % {
+            "n": ev.get("count"), "r": formats.number_format(round(ev.get("baseline_rate", 0), 1), 1),
+            "p": _p_value(ev.get("tail_probability", 1))}
+    elif window.kind == kind.KIOSK_CADENCE:
+        text = _("%(n)s formulir kios dibuka hanya %(s)s detik (tersingkat) setelah kiriman sebelumnya.") % {
+            "n": ev.get("count"), "s": formats.number_format(round(ev.get("shortest_gap_seconds", 0)), 0)}
+    elif window.kind == kind.REFUSALS:
+        text = _("Satu perangkat ditolak %(r)s kali; %(n)s jawabannya tersimpan di UPT ini.") % {
+            "r": ev.get("refused"), "n": ev.get("count")}
+    elif window.kind == kind.ANSWER_SHIFT:
+        n, low = ev.get("responses", 0), ev.get("low", 0)
+        parts = [_("Di titik akses ini hari itu %(k)s dari %(n)s jawaban (%(s)s) memuat nilai di paruh bawah "
+                   "skala.") % {"k": low, "n": n, "s": _share(low, n)}]
+        labels = {"unit_rest": _("Titik akses lain UPT ini"), "kanwil_rest": _("UPT lain di Kanwil ini")}
+        for key, label in labels.items():
+            ref = ev.get(key)
+            if ref:
+                parts.append(_("%(where)s (%(d)s hari terakhir): %(k)s dari %(n)s (%(s)s); uji eksak Fisher satu "
+                               "sisi p = %(p)s.") % {
+                    "where": label, "d": ev.get("reference_days"), "k": ref["low"], "n": ref["responses"],
+                    "s": _share(ref["low"], ref["responses"]), "p": _p_value(ref["p_value"])})
+        text = " ".join(parts)
+    elif window.kind == kind.SERVICE_DAY:
+        if ev.get("served"):
+            text = _("%(n)s jawaban untuk layanan %(l)s, padahal tercatat %(s)s orang dilayani hari itu.") % {
+                "n": ev.get("responses"), "l": window.service or "—", "s": ev.get("served")}
+        else:
+            text = _("%(n)s jawaban untuk layanan %(l)s pada hari tanpa layanan tercatat.") % {
+                "n": ev.get("responses"), "l": window.service or "—"}
+    else:
+        text = "; ".join(f"{key}: {value}" for key, value in ev.items())
+    if window.kind in (kind.VOLUME, kind.KIOSK_CADENCE) and ev.get("refused"):
+        text += " " + _("Kiriman ditolak di tempat ini pada jam itu: %(r)s.") % {"r": ev["refused"]}
+    return text
 
 
 @staff_required(Role.KANWIL)

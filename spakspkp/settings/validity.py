@@ -18,3 +18,10 @@ VALIDITY_WINDOW_MIN_COUNT = env_int("VALIDITY_WINDOW_MIN_COUNT", 10, minimum=1)
 VALIDITY_KIOSK_MIN_GAP_SECONDS = env_int("VALIDITY_KIOSK_MIN_GAP_SECONDS", 20, minimum=0)
 VALIDITY_KIOSK_MIN_RUN = env_int("VALIDITY_KIOSK_MIN_RUN", 5, minimum=1)
 VALIDITY_WINDOW_REFUSALS = env_int("VALIDITY_WINDOW_REFUSALS", 10, minimum=1)
+# Answer-distribution shift: an access point's day whose share of responses with any score in the scale's lower
+# half is improbably low against the rest of its unit and the rest of its Kanwil (one-sided Fisher exact test).
+VALIDITY_SHIFT_P = env_float("VALIDITY_SHIFT_P", 0.001, minimum=0)
+VALIDITY_SHIFT_MIN_N = env_int("VALIDITY_SHIFT_MIN_N", 10, minimum=1)  # responses at the access point that day
+VALIDITY_SHIFT_MIN_REFERENCE = env_int("VALIDITY_SHIFT_MIN_REFERENCE", 30, minimum=1)  # responses of a reference
+# Responses above the entered service count: days judged, back from today (counts are often entered late).
+VALIDITY_SERVICE_DAYS_BACK = env_int("VALIDITY_SERVICE_DAYS_BACK", 35, minimum=1)
