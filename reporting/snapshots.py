@@ -1,6 +1,7 @@
 """Computes and stores index Snapshots from integer sums kept inside the database, pooled upwards in Python.
 
-The database gives integer sums and counts per (unit, instrument version, service, status, flagged): on
+The database gives integer sums and counts per (unit, instrument version, service, status, flagged,
+ticketed): on
 PostgreSQL from reporting_scoretotal, running totals kept by triggers (reporting/totals_sql.py); on SQLite
 from one GROUP BY over responses_scoresheet. That is a few thousand rows even for a million responses;
 unit, Kanwil and national figures are exact sums of them, turned into indices by `reporting.indices`.
@@ -29,6 +30,7 @@ from surveys.models import MAX_INDICATORS, InstrumentVersion, Period, Target, Un
 from . import uncertainty
 from .indices import TWO_PLACES, Band, IndicatorTotal, Scale, compute_index, unit_average
 from .models import Level, Snapshot
+from .totals_sql import with_ticketed
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,7 @@ ACCEPTED = Response.Status.ACCEPTED
 Progress = Callable[[int, int], None]
 # (level, unit_id, kanwil_id, version_id, service_id)
 Key = tuple[str, int | None, int | None, int, int | None]
+SUM_LISTS = ("sums", "counts", "sums_unflagged", "counts_unflagged", "sums_ticketed", "counts_ticketed")
 
 
 @dataclass
@@ -54,9 +57,12 @@ class Totals:
     counts: list[int] = field(default_factory=list)
     sums_unflagged: list[int] = field(default_factory=list)
     counts_unflagged: list[int] = field(default_factory=list)
+    n_ticketed: int = 0  # counted responses redeemed from a survey ticket
+    sums_ticketed: list[int] = field(default_factory=list)
+    counts_ticketed: list[int] = field(default_factory=list)
 
     def __post_init__(self):
-        for name in ("sums", "counts", "sums_unflagged", "counts_unflagged"):
+        for name in SUM_LISTS:
             values = getattr(self, name)
             values.extend([0] * (self.width - len(values)))
 
@@ -71,11 +77,12 @@ class Totals:
         self.n_counted += other.n_counted
         self.n_flagged += other.n_flagged
         self.n_rejected += other.n_rejected
+        self.n_ticketed += other.n_ticketed
         self.score_total += other.score_total
         self.score_squares += other.score_squares
         if other.last_response_at and (self.last_response_at is None or other.last_response_at > self.last_response_at):
             self.last_response_at = other.last_response_at
-        for name in ("sums", "counts", "sums_unflagged", "counts_unflagged"):
+        for name in SUM_LISTS:
             mine, theirs = getattr(self, name), getattr(other, name)
             for i in range(min(len(mine), len(theirs))):
                 mine[i] += theirs[i]
@@ -89,6 +96,9 @@ class Totals:
             totals.counts[position] = int(row.get("count") or 0)
             totals.sums_unflagged[position] = int(row.get("sum_unflagged") or 0)
             totals.counts_unflagged[position] = int(row.get("count_unflagged") or 0)
+            totals.sums_ticketed[position] = int(row.get("sum_ticketed") or 0)
+            totals.counts_ticketed[position] = int(row.get("count_ticketed") or 0)
+        totals.n_ticketed = snapshot.n_ticketed
         return totals
 
 
@@ -134,7 +144,7 @@ def aggregate_scoresheets(period: Period, *, unit_id: int | None = None,
     where, params = "period_id = %s", [period.pk]
     if unit_id is not None:
         where, params = where + " AND unit_id = %s", [*params, unit_id]
-    keys = "unit_id, version_id, service_id, status, flagged"
+    keys = "unit_id, version_id, service_id, status, flagged, ticketed"
     if source == "auto":
         source = "totals" if connection.vendor == "postgresql" else "scoresheets"
     # Column names come from range(); values are parameters.
@@ -146,7 +156,7 @@ def aggregate_scoresheets(period: Period, *, unit_id: int | None = None,
         columns = ", ".join(f"SUM(score_{i}), COUNT(score_{i})" for i in range(1, width + 1))
         t = "(" + " + ".join(f"COALESCE(score_{i}, 0)" for i in range(1, MAX_INDICATORS + 1)) + ")"
         sql = (f"SELECT {keys}, COUNT(*), MAX(response_id), SUM({t}), SUM({t} * {t}), {columns} "  # noqa: S608
-               f"FROM responses_scoresheet WHERE {where} GROUP BY {keys}")
+               f"FROM {with_ticketed('responses_scoresheet')} WHERE {where} GROUP BY {keys}")
     groups: dict[tuple[int, int, int], Totals] = {}
     last_ids: dict[tuple[int, int, int], int] = {}
     with connection.cursor() as cursor:
@@ -155,11 +165,11 @@ def aggregate_scoresheets(period: Period, *, unit_id: int | None = None,
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         for row in cursor.fetchall():
-            unit, version, service, status, flagged, n, last_id = row[:7]
+            unit, version, service, status, flagged, ticketed, n, last_id = row[:8]
             if not n:
                 continue
-            t_sum, t_squares = int(row[7] or 0), int(row[8] or 0)
-            scores = [int(v or 0) for v in row[9:]]
+            t_sum, t_squares = int(row[8] or 0), int(row[9] or 0)
+            scores = [int(v or 0) for v in row[10:]]
             sums, counts = scores[0::2], scores[1::2]
             key = (unit, version, service)
             totals = groups.setdefault(key, Totals(width))
@@ -177,6 +187,10 @@ def aggregate_scoresheets(period: Period, *, unit_id: int | None = None,
             else:
                 _add_into(totals.sums_unflagged, sums)
                 _add_into(totals.counts_unflagged, counts)
+            if ticketed:
+                totals.n_ticketed += n
+                _add_into(totals.sums_ticketed, sums)
+                _add_into(totals.counts_ticketed, counts)
     # Ids grow with arrival, so the largest id per group is its latest response.
     created = dict(Response.objects.filter(pk__in=set(last_ids.values())).values_list("pk", "created_at"))
     for key, last_id in last_ids.items():
@@ -205,19 +219,27 @@ def _snapshot_values(totals: Totals, info: VersionInfo) -> dict:
          enumerate(info.codes)],
         scale=info.scale, bands=info.bands,
     )
+    ticketed = compute_index(
+        [IndicatorTotal(code, totals.sums_ticketed[i], totals.counts_ticketed[i]) for i, code in
+         enumerate(info.codes)],
+        scale=info.scale, bands=info.bands,
+    )
     indicators = []
     for i in range(n):
-        a, b = full.indicators[i], unflagged.indicators[i]
+        a, b, c = full.indicators[i], unflagged.indicators[i], ticketed.indicators[i]
         indicators.append({
             "code": a.code, "position": i + 1,
             "sum": a.sum, "count": a.count, "nrr": _text(a.nrr),
             "sum_unflagged": b.sum, "count_unflagged": b.count, "nrr_unflagged": _text(b.nrr),
+            "sum_ticketed": c.sum, "count_ticketed": c.count, "nrr_ticketed": _text(c.nrr),
         })
     return {
         "n_counted": totals.n_counted, "n_flagged": totals.n_flagged, "n_rejected": totals.n_rejected,
         "indicators": indicators, "last_response_at": totals.last_response_at,
         "nrr": full.nrr, "ik": full.ik, "category": full.category,
         "nrr_unflagged": unflagged.nrr, "ik_unflagged": unflagged.ik, "category_unflagged": unflagged.category,
+        "n_ticketed": totals.n_ticketed, "nrr_ticketed": ticketed.nrr, "ik_ticketed": ticketed.ik,
+        "category_ticketed": ticketed.category,
         "unit_average_nrr": None, "unit_average_ik": None,
         **_interval_values(totals, info, full.ik_exact),
         "_result": full,
@@ -309,7 +331,8 @@ def unit_populations(period: Period, unit_ids) -> dict[int, int]:
 # --------------------------------------------------------------------------- storing
 FIGURE_FIELDS = (
     "n_counted", "n_flagged", "n_rejected", "indicators", "last_response_at", "nrr", "ik", "category",
-    "nrr_unflagged", "ik_unflagged", "category_unflagged", "unit_average_nrr", "unit_average_ik",
+    "nrr_unflagged", "ik_unflagged", "category_unflagged", "n_ticketed", "nrr_ticketed", "ik_ticketed",
+    "category_ticketed", "unit_average_nrr", "unit_average_ik",
     "score_total", "score_squares", "ik_population", "ik_se", "ik_margin_95", "ik_low_95", "ik_high_95",
     "ik_categories_95",
 )

@@ -29,6 +29,7 @@ def test_unit_snapshot_reproduces_the_worked_example(worked, period):
     assert s.indicators[2] == {
         "code": "SPKP3", "position": 3, "sum": 15, "count": 5, "nrr": "3.00",
         "sum_unflagged": 15, "count_unflagged": 5, "nrr_unflagged": "3.00",
+        "sum_ticketed": 0, "count_ticketed": 0, "nrr_ticketed": None,
     }
     spak = snap(Level.UNIT, "SPAK", unit=worked.semarang)
     assert (spak.nrr, spak.ik, spak.category) == (Decimal("3.60"), Decimal("90.00"), "A")
