@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
@@ -27,8 +29,8 @@ from django.utils import timezone
 from responses.models import Response
 from surveys.models import MAX_INDICATORS, InstrumentVersion, Period, Target, Unit
 
-from . import uncertainty
-from .indices import TWO_PLACES, Band, IndicatorTotal, Scale, compute_index, unit_average
+from .figures import Exact, Layout, decimal_of, figure, hundredths, spread
+from .indices import TWO_PLACES, Band, Scale
 from .models import Level, Snapshot
 from .totals_sql import with_ticketed
 
@@ -110,6 +112,10 @@ class VersionInfo:
     codes: tuple[str, ...]
     scale: Scale
     bands: tuple[Band, ...]
+
+    @cached_property
+    def layout(self) -> Layout:
+        return Layout(len(self.codes), self.scale, self.bands)
 
     @classmethod
     def load(cls, version_ids) -> dict[int, VersionInfo]:
@@ -209,30 +215,21 @@ def _add_into(target: list[int], values: list[int]) -> None:
 
 # --------------------------------------------------------------------------- rows to store
 def _snapshot_values(totals: Totals, info: VersionInfo) -> dict:
-    n = len(info.codes)
-    full = compute_index(
-        [IndicatorTotal(code, totals.sums[i], totals.counts[i]) for i, code in enumerate(info.codes)],
-        scale=info.scale, bands=info.bands,
-    )
-    unflagged = compute_index(
-        [IndicatorTotal(code, totals.sums_unflagged[i], totals.counts_unflagged[i]) for i, code in
-         enumerate(info.codes)],
-        scale=info.scale, bands=info.bands,
-    )
-    ticketed = compute_index(
-        [IndicatorTotal(code, totals.sums_ticketed[i], totals.counts_ticketed[i]) for i, code in
-         enumerate(info.codes)],
-        scale=info.scale, bands=info.bands,
-    )
-    indicators = []
-    for i in range(n):
-        a, b, c = full.indicators[i], unflagged.indicators[i], ticketed.indicators[i]
-        indicators.append({
-            "code": a.code, "position": i + 1,
-            "sum": a.sum, "count": a.count, "nrr": _text(a.nrr),
-            "sum_unflagged": b.sum, "count_unflagged": b.count, "nrr_unflagged": _text(b.nrr),
-            "sum_ticketed": c.sum, "count_ticketed": c.count, "nrr_ticketed": _text(c.nrr),
-        })
+    """A snapshot's stored figures from its integer sums (reporting.figures: integers only until display)."""
+    layout = info.layout
+    full = figure(totals.sums, totals.counts, layout)
+    unflagged = figure(totals.sums_unflagged, totals.counts_unflagged, layout)
+    ticketed = figure(totals.sums_ticketed, totals.counts_ticketed, layout)
+    sums, counts = totals.sums, totals.counts
+    sums_u, counts_u, sums_t, counts_t = (totals.sums_unflagged, totals.counts_unflagged, totals.sums_ticketed,
+                                          totals.counts_ticketed)
+    texts, texts_u, texts_t = full.indicators, unflagged.indicators, ticketed.indicators
+    indicators = [
+        {"code": code, "position": i + 1, "sum": sums[i], "count": counts[i], "nrr": texts[i],
+         "sum_unflagged": sums_u[i], "count_unflagged": counts_u[i], "nrr_unflagged": texts_u[i],
+         "sum_ticketed": sums_t[i], "count_ticketed": counts_t[i], "nrr_ticketed": texts_t[i]}
+        for i, code in enumerate(info.codes)
+    ]
     return {
         "n_counted": totals.n_counted, "n_flagged": totals.n_flagged, "n_rejected": totals.n_rejected,
         "indicators": indicators, "last_response_at": totals.last_response_at,
@@ -242,18 +239,16 @@ def _snapshot_values(totals: Totals, info: VersionInfo) -> dict:
         "category_ticketed": ticketed.category,
         "unit_average_nrr": None, "unit_average_ik": None,
         **_interval_values(totals, info, full.ik_exact),
-        "_result": full,
+        "_exact": (full.nrr_exact, full.ik_exact),
     }
 
 
 FOUR_PLACES = Decimal("0.0001")
 
 
-def _interval_values(totals: Totals, info: VersionInfo, ik) -> dict:
-    """The stored uncertainty of one scope's IK (reporting/uncertainty.py)."""
-    moments = uncertainty.Moments(totals.n_counted, totals.score_total, totals.score_squares)
-    result = uncertainty.interval(moments, ik, indicators=len(info.codes), scale=info.scale, bands=info.bands,
-                                  population=totals.population)
+def _interval_values(totals: Totals, info: VersionInfo, ik: Exact | None) -> dict:
+    """The stored uncertainty of one scope's IK (reporting/uncertainty.py, computed by reporting/figures.py)."""
+    result = spread(totals.n_counted, totals.score_total, totals.score_squares, ik, info.layout, totals.population)
     values = {"score_total": totals.score_total, "score_squares": totals.score_squares,
               "ik_population": totals.population}
     if result is None:
@@ -271,8 +266,19 @@ def _two(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _text(value) -> str | None:
-    return None if value is None else str(value)
+def _unit_average(exacts: list[tuple[Exact | None, Exact | None]]) -> tuple[Decimal | None, Decimal | None]:
+    """The unweighted mean of the exact unit NRRs and IKs (reporting.indices.unit_average), rounded once."""
+    scored = [(nrr, ik) for nrr, ik in exacts if nrr is not None and ik is not None]
+    if not scored:
+        return None, None
+
+    def mean(values: list[Exact]) -> Decimal:
+        # One exact sum over a common denominator: Σ num·(L/den) / (L·k).
+        common = math.lcm(*(den for _num, den in values))
+        total = sum(num * (common // den) for num, den in values)
+        return decimal_of(hundredths(total, common * len(values)))
+
+    return mean([nrr for nrr, _ik in scored]), mean([ik for _nrr, ik in scored])
 
 
 def build_rows(
@@ -293,11 +299,10 @@ def build_rows(
         rows[(Level.UNIT, unit, None, version, None)] = values
         for key in ((Level.KANWIL, None, kanwil_of[unit], version, None), (Level.NATION, None, None, version, None)):
             pooled.setdefault(key, Totals(totals.width)).add(totals)
-            unit_results.setdefault(key, []).append(values["_result"])
+            unit_results.setdefault(key, []).append(values["_exact"])
     for key, totals in pooled.items():
         values = _snapshot_values(totals, infos[key[3]])
-        average = unit_average(unit_results[key])
-        values["unit_average_nrr"], values["unit_average_ik"] = average.nrr, average.ik
+        values["unit_average_nrr"], values["unit_average_ik"] = _unit_average(unit_results[key])
         rows[key] = values
     return rows
 
