@@ -29,6 +29,10 @@ def text_of(h: int) -> str:
     return f"{h // 100}.{h % 100:02d}" if h >= 0 else str(Decimal(h).scaleb(-2))
 
 
+# Indicator means take few distinct values (0.00–10.00 covers every scale in use): look them up.
+TEXTS = [text_of(h) for h in range(1001)]
+
+
 def decimal_of(h: int) -> Decimal:
     return Decimal(h).scaleb(-2)
 
@@ -72,7 +76,8 @@ def figure(sums: list[int], counts: list[int], layout: Layout) -> Figure:
         count = counts[i]
         if count:
             total = sums[i]
-            texts.append(text_of((200 * total + count) // (2 * count)))
+            h = (200 * total + count) // (2 * count)
+            texts.append(TEXTS[h] if 0 <= h <= 1000 else text_of(h))
             answered.append((total, count))
         else:
             texts.append(None)
@@ -108,6 +113,27 @@ def spread(n: int, total: int, squares: int, ik: Exact | None, layout: Layout,
     se = math.sqrt(variance) / math.sqrt(n) * uncertainty.fpc(n, population)
     margin = uncertainty.t_quantile_975(n - 1) * se
     centre = ik[0] / ik[1]
-    exact = Fraction(*ik)
-    return Spread(se, margin, centre - margin, centre + margin,
-                  uncertainty.categories_touched(exact, margin, layout.bands))
+    low, high = _shown(centre - margin), _shown(centre + margin)
+    if low is None or high is None:  # next to a half-hundredth: the exact rounding decides
+        categories = uncertainty.categories_touched(Fraction(*ik), margin, layout.bands)
+    else:
+        own = layout.category(hundredths(*ik))
+        bands = layout.bands
+        touched = [(min(abs(float(b.min) - centre), abs(float(b.max) - centre)), n) for n, (b, (code, b_min, b_max))
+                   in enumerate(zip(bands, layout._bounds, strict=True))  # type: ignore[attr-defined]
+                   if code != own and b_max >= low and b_min <= high]
+        touched.sort()
+        categories = tuple(([own] if own else []) + [bands[n].code for _d, n in touched])
+    return Spread(se, margin, centre - margin, centre + margin, categories)
+
+
+def _shown(value: float) -> int | None:
+    """`value` as uncertainty.categories_touched rounds an interval bound (its nearest fraction with a
+    denominator up to 10⁶, half-up to hundredths), in hundredths; None within 10⁻³ hundredths of a half, where
+    that approximation could fall on either side and only the exact path may decide."""
+    scaled = value * 100
+    whole = math.floor(scaled)
+    rest = scaled - whole
+    if abs(rest - 0.5) < 1e-3:
+        return None
+    return whole + (1 if rest > 0.5 else 0)

@@ -66,6 +66,11 @@ class Snapshot(models.Model):
     category_ticketed = models.CharField(max_length=2, blank=True)
     unit_average_nrr = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     unit_average_ik = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # Exact Σ of the unit NRRs and IKs ("num/den") over the `unit_count` units with an index (Kanwil and nation):
+    # the unit average is Σ / count, and a unit's recompute adds the Kanwil's sums up to the nation's.
+    unit_nrr_sum = models.TextField(blank=True, default="")
+    unit_ik_sum = models.TextField(blank=True, default="")
+    unit_count = models.PositiveIntegerField(default=0)
     # How sure the IK is (reporting/uncertainty.py): exact Σt and Σt² of the counted responses' total scores
     # (n is n_counted), the population N used for the finite-population correction (None: not known), the
     # standard error, the 95 % margin (Student t) and its bounds, and the categories the interval touches

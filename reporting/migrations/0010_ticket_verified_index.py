@@ -63,6 +63,21 @@ class Migration(migrations.Migration):
             name='nrr_ticketed',
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True),
         ),
+        migrations.AddField(
+            model_name='snapshot',
+            name='unit_count',
+            field=models.PositiveIntegerField(default=0),
+        ),
+        migrations.AddField(
+            model_name='snapshot',
+            name='unit_ik_sum',
+            field=models.TextField(blank=True, default=''),
+        ),
+        migrations.AddField(
+            model_name='snapshot',
+            name='unit_nrr_sum',
+            field=models.TextField(blank=True, default=''),
+        ),
         migrations.AddConstraint(
             model_name='scoretotal',
             constraint=models.UniqueConstraint(fields=('period', 'unit', 'version', 'service', 'status', 'flagged', 'ticketed'), name='score_total_group_unique_ticketed'),
