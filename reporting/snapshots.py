@@ -338,6 +338,7 @@ def recompute_unit(unit_id: int, period_id: int, *, now: datetime | None = None)
         period = _lock(period_id)
         unit = Unit.objects.get(pk=unit_id)
         kanwil_id = unit.kanwil_id
+        stale = False
         width = score_width(period)
         services = aggregate_scoresheets(period, unit_id=unit_id)
         units: dict[tuple[int, int], Totals] = {}
@@ -365,7 +366,11 @@ def recompute_unit(unit_id: int, period_id: int, *, now: datetime | None = None)
             nation.setdefault(version, Totals(width)).add(kanwils[(kanwil_id, version)])
             unit_sums.setdefault(version, UnitSums()).add(UnitSums(
                 *_parse_sums(values["unit_nrr_sum"], values["unit_ik_sum"]), values["unit_count"]))
-        for snapshot in current.filter(level=Level.KANWIL).exclude(kanwil_id=kanwil_id):
+        other_kanwils = list(current.filter(level=Level.KANWIL).exclude(kanwil_id=kanwil_id))
+        if any(k.n_counted and not k.unit_count for k in other_kanwils):
+            # Kanwil figures stored before their exact unit sums were: pool the nation afresh instead.
+            stale = True
+        for snapshot in other_kanwils:
             nation.setdefault(snapshot.version_id, Totals(width)).add(Totals.from_snapshot(snapshot, width))
             unit_sums.setdefault(snapshot.version_id, UnitSums()).add(UnitSums.of_snapshot(snapshot))
         for version, totals in nation.items():
@@ -374,7 +379,9 @@ def recompute_unit(unit_id: int, period_id: int, *, now: datetime | None = None)
             rows[(Level.NATION, None, None, version, None)] = values
         scope = (Q(level=Level.UNIT, unit_id=unit_id) | Q(level=Level.KANWIL, kanwil_id=kanwil_id)
                  | Q(level=Level.NATION))
-        written = _store(period, rows, scope, now=now, freeze=False)
+        written = 0 if stale else _store(period, rows, scope, now=now, freeze=False)
+    if stale:
+        return recompute_period(period_id, now=now)
     logger.info("Recomputed unit %s in period %s: %d snapshot rows written", unit.code, period_id, written)
     return written
 

@@ -6,7 +6,8 @@ from django.db import migrations, models
 def reinstall_triggers(apps, schema_editor):
     """PostgreSQL: the triggers now also group by `ticketed` (the response's survey-ticket channel);
     reinstalling refills the running totals from responses_scoresheet. Snapshots get their ticket-verified
-    figures at the next recompute (`recompute_snapshots`)."""
+    figures (and the exact unit sums of pooled rows) at the next
+    full recompute (`manage.py recompute_period --all`, or the first unit recompute, which falls back to it)."""
     if schema_editor.connection.vendor != "postgresql":
         return
     from reporting.totals_sql import INSTALL, UNINSTALL
@@ -16,8 +17,8 @@ def reinstall_triggers(apps, schema_editor):
 
 
 def restore_triggers(apps, schema_editor):
-    """Back to 0009's triggers would need 0009's SQL; dropping them leaves PostgreSQL recomputing from the
-    scoresheets' GROUP BY until the next migrate forward."""
+    """Reversing drops the triggers (0009's SQL is not kept): migrate forward again, or reinstall 0009's
+    reporting/totals_sql.py by hand, before recomputing."""
     if schema_editor.connection.vendor != "postgresql":
         return
     from reporting.totals_sql import UNINSTALL
