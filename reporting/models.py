@@ -33,7 +33,9 @@ class Snapshot(models.Model):
 
     Exact integer sums are kept so a figure can be recomputed and checked; displayed figures are the
     methodology's rounded values (2 decimals, half-up). `*_unflagged` is the same figure without flagged
-    responses. `unit_average_*` is the unweighted mean of unit indices (Kanwil and nation only).
+    responses; `*_ticketed` the same figure from the counted responses redeemed from a survey ticket only
+    (`n_ticketed` of them, flagged ones included as in the official figure). `unit_average_*` is the
+    unweighted mean of unit indices (Kanwil and nation only).
     """
 
     level = models.CharField(max_length=10, choices=Level.choices)
@@ -49,7 +51,8 @@ class Snapshot(models.Model):
     n_counted = models.PositiveIntegerField(default=0)
     n_flagged = models.PositiveIntegerField(default=0)  # counted responses that carry a flag
     n_rejected = models.PositiveIntegerField(default=0)  # excluded by a reviewer
-    # [{"code": "SPKP1", "sum": 17, "count": 5, "nrr": "3.40", "sum_unflagged": ..., "count_unflagged": ...}]
+    # [{"code": "SPKP1", "sum": 17, "count": 5, "nrr": "3.40", "sum_unflagged": ..., "count_unflagged": ...,
+    #   "nrr_unflagged": ..., "sum_ticketed": ..., "count_ticketed": ..., "nrr_ticketed": ...}]
     indicators = models.JSONField(default=list)
     nrr = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     ik = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
@@ -57,8 +60,17 @@ class Snapshot(models.Model):
     nrr_unflagged = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     ik_unflagged = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     category_unflagged = models.CharField(max_length=2, blank=True)
+    n_ticketed = models.PositiveIntegerField(default=0)  # counted responses from a survey ticket
+    nrr_ticketed = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    ik_ticketed = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    category_ticketed = models.CharField(max_length=2, blank=True)
     unit_average_nrr = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     unit_average_ik = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # Exact Σ of the unit NRRs and IKs ("num/den") over the `unit_count` units with an index (Kanwil and nation):
+    # the unit average is Σ / count, and a unit's recompute adds the Kanwil's sums up to the nation's.
+    unit_nrr_sum = models.TextField(blank=True, default="")
+    unit_ik_sum = models.TextField(blank=True, default="")
+    unit_count = models.PositiveIntegerField(default=0)
     # How sure the IK is (reporting/uncertainty.py): exact Σt and Σt² of the counted responses' total scores
     # (n is n_counted), the population N used for the finite-population correction (None: not known), the
     # standard error, the 95 % margin (Student t) and its bounds, and the categories the interval touches
@@ -95,6 +107,15 @@ class Snapshot(models.Model):
             ),
         ]
 
+    @property
+    def ticketed_share(self):
+        """Counted responses from a survey ticket as a percentage of all counted (1 decimal), None when none."""
+        from decimal import ROUND_HALF_UP, Decimal
+
+        if not self.n_counted:
+            return None
+        return (Decimal(self.n_ticketed) * 100 / Decimal(self.n_counted)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
 
 def _total_fields():
     fields = {}
@@ -105,7 +126,8 @@ def _total_fields():
 
 
 class ScoreTotal(models.Model):
-    """Running integer sums of responses_scoresheet per (period, unit, version, service, status, flagged).
+    """Running integer sums of responses_scoresheet per (period, unit, version, service, status, flagged,
+    ticketed), `ticketed` being whether the response came through a survey ticket (its channel).
 
     On PostgreSQL, statement-level triggers on responses_scoresheet keep these rows equal to a GROUP BY over
     it (see migration 0003 and reporting/totals_sql.py), so a national recompute reads a few thousand rows
@@ -119,6 +141,7 @@ class ScoreTotal(models.Model):
     service = models.ForeignKey(UnitService, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     status = models.CharField(max_length=10)
     flagged = models.BooleanField()
+    ticketed = models.BooleanField(default=False)
     n = models.BigIntegerField(default=0)
     last_response_id = models.BigIntegerField(null=True)
     # Σt and Σt² of the responses' total scores t (sum of a response's indicator scores): the IK's spread.
@@ -128,8 +151,8 @@ class ScoreTotal(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["period", "unit", "version", "service", "status", "flagged"],
-                                    name="score_total_group_unique"),
+            models.UniqueConstraint(fields=["period", "unit", "version", "service", "status", "flagged", "ticketed"],
+                                    name="score_total_group_unique_ticketed"),
         ]
 
 

@@ -3,7 +3,7 @@ the selectors built, so every cell built from fewer than k responses reads "< k"
 the day. Kanwil reviewers and Pusat reading the same page see the figures unchanged."""
 from dataclasses import replace
 
-from responses.disclosure import cell, is_small
+from responses.disclosure import Suppressed, cell, is_small, min_cell
 
 
 def restrict_participation(participation: dict) -> dict:
@@ -24,12 +24,21 @@ def restrict_participation(participation: dict) -> dict:
 
 
 def restrict_figures(figures: list) -> list:
-    """An index from fewer than k counted responses is not shown (nor its indicators): `figure.suppressed`."""
+    """An index from fewer than k counted responses is not shown (nor its indicators): `figure.suppressed`.
+    The ticket-verified index likewise (`figure.ticketed_suppressed`), and also when the other responses are
+    1 to k-1: the official and the ticket-verified sums would then give back those few responses' figure."""
     for figure in figures:
         snapshot = figure.snapshot
         if snapshot is not None and is_small(snapshot.n_counted):
             figure.suppressed, figure.indicators = cell(snapshot.n_counted), []
+        if snapshot is not None and ticketed_hidden(snapshot):
+            figure.ticketed_suppressed = Suppressed(min_cell())
     return figures
+
+
+def ticketed_hidden(snapshot) -> bool:
+    """Whether a UPT reader is denied the ticket-verified index of `snapshot` (see restrict_figures)."""
+    return is_small(snapshot.n_ticketed) or is_small(snapshot.n_counted - snapshot.n_ticketed)
 
 
 def restrict_access_points(access_points: list) -> list:

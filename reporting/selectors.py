@@ -91,8 +91,10 @@ class IndexFigure:
     below_target: bool = False
     category_label: str = ""
     category_label_unflagged: str = ""
+    category_label_ticketed: str = ""
     indicators: list[IndicatorRow] = field(default_factory=list)
     suppressed: object = None  # responses.disclosure.Suppressed for a UPT reader of a small unit (restricted.py)
+    ticketed_suppressed: object = None  # the same for the ticket-verified figure alone
 
     @property
     def chart_id(self) -> str:
@@ -141,6 +143,7 @@ def index_figures(period: Period, snapshots, *, below_target: bool = False) -> l
         if snapshot is not None:
             figure.category_label = band_label(version, snapshot.category)
             figure.category_label_unflagged = band_label(version, snapshot.category_unflagged)
+            figure.category_label_ticketed = band_label(version, snapshot.category_ticketed)
             statements = {i.code: localized(i, "statement") for i in version.indicators.all()}
             rows = [IndicatorRow(r["code"], statements.get(r["code"], ""), as_decimal(r.get("nrr")),
                                  as_decimal(r.get("nrr_unflagged")), r.get("count", 0)) for r in snapshot.indicators]

@@ -1,9 +1,9 @@
-"""Computes and stores index Snapshots from integer sums kept inside the database, pooled upwards in Python.
+"""Computes and stores index Snapshots from integer sums kept inside the database, in bulk.
 
-The database gives integer sums and counts per (unit, instrument version, service, status, flagged): on
-PostgreSQL from reporting_scoretotal, running totals kept by triggers (reporting/totals_sql.py); on SQLite
-from one GROUP BY over responses_scoresheet. That is a few thousand rows even for a million responses;
-unit, Kanwil and national figures are exact sums of them, turned into indices by `reporting.indices`.
+The database gives integer sums and counts of every scope (reporting/snapshot_sums.py: on PostgreSQL one
+GROUPING SETS query over reporting_scoretotal, the running totals kept by triggers; on SQLite a GROUP BY over
+responses_scoresheet added up in Python): a few thousand rows even for a million responses. Figures are computed
+with integer arithmetic (reporting/figures.py) and every row is written in bulk (COPY on PostgreSQL).
 No response row is ever loaded into Python.
 
 Revisions: while a period is open (or closed but not yet frozen) the current snapshot of a scope is
@@ -14,224 +14,95 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from responses.models import Response
-from surveys.models import MAX_INDICATORS, InstrumentVersion, Period, Target, Unit
+from surveys.models import Period, Unit
 
-from . import uncertainty
-from .indices import TWO_PLACES, Band, IndicatorTotal, Scale, compute_index, unit_average
+from .figures import Exact, Figure, decimal_of, figure, hundredths, spread
+from .indices import TWO_PLACES
 from .models import Level, Snapshot
+from .snapshot_sums import (
+    PeriodSums,
+    Totals,
+    VersionInfo,
+    aggregate_period,
+    aggregate_scoresheets,
+    score_width,
+    unit_populations,
+)
+
+__all__ = ["Totals", "VersionInfo", "aggregate_scoresheets", "freeze_final_snapshots", "periods_to_freeze",
+           "recompute_period", "recompute_unit"]
 
 logger = logging.getLogger(__name__)
 
-ACCEPTED = Response.Status.ACCEPTED
 Progress = Callable[[int, int], None]
 # (level, unit_id, kanwil_id, version_id, service_id)
 Key = tuple[str, int | None, int | None, int, int | None]
 
 
-@dataclass
-class Totals:
-    """Integer sums and counts of one scope and instrument version, by indicator position (0-based)."""
-
-    width: int
-    n_counted: int = 0
-    n_flagged: int = 0
-    n_rejected: int = 0
-    last_response_at: datetime | None = None
-    score_total: int = 0  # Σt over the counted responses (t: one response's total score)
-    score_squares: int = 0  # Σt²
-    population: int | None = None  # N for the finite-population correction; None when not known
-    sums: list[int] = field(default_factory=list)
-    counts: list[int] = field(default_factory=list)
-    sums_unflagged: list[int] = field(default_factory=list)
-    counts_unflagged: list[int] = field(default_factory=list)
-
-    def __post_init__(self):
-        for name in ("sums", "counts", "sums_unflagged", "counts_unflagged"):
-            values = getattr(self, name)
-            values.extend([0] * (self.width - len(values)))
-
-    def add(self, other: Totals) -> None:
-        # The population of a pooled scope is known only when every part's is.
-        if self.n_counted == 0 and self.n_rejected == 0 and self.population is None and not self.score_total:
-            self.population = other.population
-        elif self.population is None or other.population is None:
-            self.population = None
-        else:
-            self.population += other.population
-        self.n_counted += other.n_counted
-        self.n_flagged += other.n_flagged
-        self.n_rejected += other.n_rejected
-        self.score_total += other.score_total
-        self.score_squares += other.score_squares
-        if other.last_response_at and (self.last_response_at is None or other.last_response_at > self.last_response_at):
-            self.last_response_at = other.last_response_at
-        for name in ("sums", "counts", "sums_unflagged", "counts_unflagged"):
-            mine, theirs = getattr(self, name), getattr(other, name)
-            for i in range(min(len(mine), len(theirs))):
-                mine[i] += theirs[i]
-
-    @classmethod
-    def from_snapshot(cls, snapshot: Snapshot, width: int) -> Totals:
-        totals = cls(width, snapshot.n_counted, snapshot.n_flagged, snapshot.n_rejected, snapshot.last_response_at,
-                     snapshot.score_total, snapshot.score_squares, snapshot.ik_population)
-        for position, row in enumerate(snapshot.indicators[:width]):
-            totals.sums[position] = int(row.get("sum") or 0)
-            totals.counts[position] = int(row.get("count") or 0)
-            totals.sums_unflagged[position] = int(row.get("sum_unflagged") or 0)
-            totals.counts_unflagged[position] = int(row.get("count_unflagged") or 0)
-        return totals
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    """What the maths needs of an instrument version: indicator codes in order, scale and bands."""
-
-    pk: int
-    codes: tuple[str, ...]
-    scale: Scale
-    bands: tuple[Band, ...]
-
-    @classmethod
-    def load(cls, version_ids) -> dict[int, VersionInfo]:
-        versions = InstrumentVersion.objects.filter(pk__in=list(version_ids)).prefetch_related("indicators")
-        return {
-            v.pk: cls(
-                pk=v.pk,
-                codes=tuple(i.code for i in sorted(v.indicators.all(), key=lambda i: i.position)),
-                scale=Scale(v.scale_min, v.scale_max),
-                bands=tuple(Band.from_dict(b) for b in v.bands),
-            )
-            for v in versions
-        }
-
-
-# --------------------------------------------------------------------------- aggregation in the database
-def _score_width(period: Period) -> int:
-    """Score columns to aggregate: the largest indicator count among the period's versions."""
-    widest = period.instrument_versions.aggregate(n=Max("indicators__position"))["n"]
-    return widest or MAX_INDICATORS
-
-
-def aggregate_scoresheets(period: Period, *, unit_id: int | None = None,
-                          source: str = "auto") -> dict[tuple[int, int, int], Totals]:
-    """Totals per (unit, version, service) of the period's scoresheets.
-
-    On PostgreSQL they are read from reporting_scoretotal, kept by triggers equal to a GROUP BY over
-    responses_scoresheet (a few thousand rows however many responses); elsewhere, or with
-    source="scoresheets", they come from that GROUP BY itself.
-    """
-    width = _score_width(period)
-    where, params = "period_id = %s", [period.pk]
-    if unit_id is not None:
-        where, params = where + " AND unit_id = %s", [*params, unit_id]
-    keys = "unit_id, version_id, service_id, status, flagged"
-    if source == "auto":
-        source = "totals" if connection.vendor == "postgresql" else "scoresheets"
-    # Column names come from range(); values are parameters.
-    if source == "totals":
-        columns = ", ".join(f"s_{i}, c_{i}" for i in range(1, width + 1))
-        sql = (f"SELECT {keys}, n, last_response_id, t_sum, t_squares, {columns} "  # noqa: S608
-               f"FROM reporting_scoretotal WHERE {where}")
-    else:
-        columns = ", ".join(f"SUM(score_{i}), COUNT(score_{i})" for i in range(1, width + 1))
-        t = "(" + " + ".join(f"COALESCE(score_{i}, 0)" for i in range(1, MAX_INDICATORS + 1)) + ")"
-        sql = (f"SELECT {keys}, COUNT(*), MAX(response_id), SUM({t}), SUM({t} * {t}), {columns} "  # noqa: S608
-               f"FROM responses_scoresheet WHERE {where} GROUP BY {keys}")
-    groups: dict[tuple[int, int, int], Totals] = {}
-    last_ids: dict[tuple[int, int, int], int] = {}
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and connection.in_atomic_block and source != "totals":
-            # JIT-compiling this one-off aggregate costs more (~0.4 s) than it saves.
-            cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            unit, version, service, status, flagged, n, last_id = row[:7]
-            if not n:
-                continue
-            t_sum, t_squares = int(row[7] or 0), int(row[8] or 0)
-            scores = [int(v or 0) for v in row[9:]]
-            sums, counts = scores[0::2], scores[1::2]
-            key = (unit, version, service)
-            totals = groups.setdefault(key, Totals(width))
-            last_ids[key] = max(last_ids.get(key, 0), last_id or 0)
-            if status != ACCEPTED:
-                totals.n_rejected += n
-                continue
-            totals.n_counted += n
-            totals.score_total += t_sum
-            totals.score_squares += t_squares
-            _add_into(totals.sums, sums)
-            _add_into(totals.counts, counts)
-            if flagged:
-                totals.n_flagged += n
-            else:
-                _add_into(totals.sums_unflagged, sums)
-                _add_into(totals.counts_unflagged, counts)
-    # Ids grow with arrival, so the largest id per group is its latest response.
-    created = dict(Response.objects.filter(pk__in=set(last_ids.values())).values_list("pk", "created_at"))
-    for key, last_id in last_ids.items():
-        groups[key].last_response_at = created.get(last_id)
-    populations = dict(Target.objects.filter(period=period, service_id__in={s for _u, _v, s in groups}).values_list(
-        "service_id", "population"))
-    for (_unit, _version, service), totals in groups.items():
-        totals.population = populations.get(service)
-    return groups
-
-
-def _add_into(target: list[int], values: list[int]) -> None:
-    for i, v in enumerate(values):
-        target[i] += v
-
-
 # --------------------------------------------------------------------------- rows to store
 def _snapshot_values(totals: Totals, info: VersionInfo) -> dict:
-    n = len(info.codes)
-    full = compute_index(
-        [IndicatorTotal(code, totals.sums[i], totals.counts[i]) for i, code in enumerate(info.codes)],
-        scale=info.scale, bands=info.bands,
-    )
-    unflagged = compute_index(
-        [IndicatorTotal(code, totals.sums_unflagged[i], totals.counts_unflagged[i]) for i, code in
-         enumerate(info.codes)],
-        scale=info.scale, bands=info.bands,
-    )
-    indicators = []
-    for i in range(n):
-        a, b = full.indicators[i], unflagged.indicators[i]
-        indicators.append({
-            "code": a.code, "position": i + 1,
-            "sum": a.sum, "count": a.count, "nrr": _text(a.nrr),
-            "sum_unflagged": b.sum, "count_unflagged": b.count, "nrr_unflagged": _text(b.nrr),
-        })
+    """A snapshot's stored figures from its integer sums (reporting.figures: integers only until display)."""
+    layout = info.layout
+    full = figure(totals.sums, totals.counts, layout)
+    # Most scopes have no flagged or no ticket response: the same sums give the same figure.
+    unflagged = full if not totals.n_flagged else figure(totals.sums_unflagged, totals.counts_unflagged, layout)
+    if totals.n_ticketed == totals.n_counted:
+        ticketed = full
+    elif not totals.n_ticketed:
+        ticketed = figure(totals.sums_ticketed, totals.counts_ticketed, layout) if any(totals.counts_ticketed) \
+            else EMPTY[layout.width]
+    else:
+        ticketed = figure(totals.sums_ticketed, totals.counts_ticketed, layout)
+    sums, counts = totals.sums, totals.counts
+    sums_u, counts_u, sums_t, counts_t = (totals.sums_unflagged, totals.counts_unflagged, totals.sums_ticketed,
+                                          totals.counts_ticketed)
+    texts, texts_u, texts_t = full.indicators, unflagged.indicators, ticketed.indicators
+    indicators = [
+        {"code": code, "position": i + 1, "sum": sums[i], "count": counts[i], "nrr": texts[i],
+         "sum_unflagged": sums_u[i], "count_unflagged": counts_u[i], "nrr_unflagged": texts_u[i],
+         "sum_ticketed": sums_t[i], "count_ticketed": counts_t[i], "nrr_ticketed": texts_t[i]}
+        for i, code in enumerate(info.codes)
+    ]
     return {
         "n_counted": totals.n_counted, "n_flagged": totals.n_flagged, "n_rejected": totals.n_rejected,
         "indicators": indicators, "last_response_at": totals.last_response_at,
         "nrr": full.nrr, "ik": full.ik, "category": full.category,
         "nrr_unflagged": unflagged.nrr, "ik_unflagged": unflagged.ik, "category_unflagged": unflagged.category,
-        "unit_average_nrr": None, "unit_average_ik": None,
+        "n_ticketed": totals.n_ticketed, "nrr_ticketed": ticketed.nrr, "ik_ticketed": ticketed.ik,
+        "category_ticketed": ticketed.category,
+        "unit_average_nrr": None, "unit_average_ik": None, "unit_nrr_sum": "", "unit_ik_sum": "", "unit_count": 0,
         **_interval_values(totals, info, full.ik_exact),
-        "_result": full,
+        "_exact": (full.nrr_exact, full.ik_exact),
     }
 
 
 FOUR_PLACES = Decimal("0.0001")
 
 
-def _interval_values(totals: Totals, info: VersionInfo, ik) -> dict:
-    """The stored uncertainty of one scope's IK (reporting/uncertainty.py)."""
-    moments = uncertainty.Moments(totals.n_counted, totals.score_total, totals.score_squares)
-    result = uncertainty.interval(moments, ik, indicators=len(info.codes), scale=info.scale, bands=info.bands,
-                                  population=totals.population)
+class _Empty(dict):
+    """The figure of a scope without answers, per width."""
+
+    def __missing__(self, width: int) -> Figure:
+        self[width] = Figure(None, None, "", [None] * width, None, None)
+        return self[width]
+
+
+EMPTY = _Empty()
+
+
+def _interval_values(totals: Totals, info: VersionInfo, ik: Exact | None) -> dict:
+    """The stored uncertainty of one scope's IK (reporting/uncertainty.py, computed by reporting/figures.py)."""
+    result = spread(totals.n_counted, totals.score_total, totals.score_squares, ik, info.layout, totals.population)
     values = {"score_total": totals.score_total, "score_squares": totals.score_squares,
               "ik_population": totals.population}
     if result is None:
@@ -249,153 +120,193 @@ def _two(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _text(value) -> str | None:
-    return None if value is None else str(value)
+def _exact_sum(values: list[Exact]) -> Exact:
+    """Σ num/den exactly, over one common denominator."""
+    common = math.lcm(*(den for _num, den in values))
+    return sum(num * (common // den) for num, den in values), common
 
 
-def build_rows(
-    unit_groups: dict[tuple[int, int, int], Totals],
-    unit_totals: dict[tuple[int, int], Totals],
-    infos: dict[int, VersionInfo],
-    kanwil_of: dict[int, int],
-) -> dict[Key, dict]:
+class UnitSums:
+    """Exact Σ of the unit NRRs and IKs of a pooled scope and how many units have an index: the unweighted
+    unit average (reporting.indices.unit_average) is Σ / count, and sums of Kanwil add up to the nation's."""
+
+    def __init__(self, nrr: Exact = (0, 1), ik: Exact = (0, 1), count: int = 0):
+        self.nrr, self.ik, self.count = nrr, ik, count
+
+    @classmethod
+    def of_units(cls, exacts: list[tuple[Exact | None, Exact | None]]) -> UnitSums:
+        scored = [(nrr, ik) for nrr, ik in exacts if nrr is not None and ik is not None]
+        if not scored:
+            return cls()
+        return cls(_exact_sum([n for n, _i in scored]), _exact_sum([i for _n, i in scored]), len(scored))
+
+    @classmethod
+    def of_snapshot(cls, snapshot) -> UnitSums:
+        if not snapshot.unit_count:
+            return cls()
+        nrr, ik = Fraction(snapshot.unit_nrr_sum), Fraction(snapshot.unit_ik_sum)
+        return cls((nrr.numerator, nrr.denominator), (ik.numerator, ik.denominator), snapshot.unit_count)
+
+    def add(self, other: UnitSums) -> None:
+        if other.count:
+            self.nrr, self.ik = _exact_sum([self.nrr, other.nrr]), _exact_sum([self.ik, other.ik])
+            self.count += other.count
+
+    def values(self) -> dict:
+        if not self.count:
+            return {"unit_average_nrr": None, "unit_average_ik": None, "unit_nrr_sum": "", "unit_ik_sum": "",
+                    "unit_count": 0}
+        return {
+            "unit_average_nrr": decimal_of(hundredths(self.nrr[0], self.nrr[1] * self.count)),
+            "unit_average_ik": decimal_of(hundredths(self.ik[0], self.ik[1] * self.count)),
+            "unit_nrr_sum": str(Fraction(*self.nrr)), "unit_ik_sum": str(Fraction(*self.ik)),
+            "unit_count": self.count,
+        }
+
+
+def build_rows(sums: PeriodSums, infos: dict[int, VersionInfo]) -> dict[Key, dict]:
     """Values of every snapshot: per unit and service, per unit, and pooled per Kanwil and nation."""
     rows: dict[Key, dict] = {}
-    for (unit, version, service), totals in unit_groups.items():
+    for (unit, version, service), totals in sums.services.items():
         rows[(Level.UNIT, unit, None, version, service)] = _snapshot_values(totals, infos[version])
-    pooled: dict[Key, Totals] = {}
-    unit_results: dict[Key, list] = {}
-    for (unit, version), totals in unit_totals.items():
-        info = infos[version]
-        values = _snapshot_values(totals, info)
+    exacts: dict[tuple, list] = {}
+    for (unit, version), totals in sums.units.items():
+        values = _snapshot_values(totals, infos[version])
         rows[(Level.UNIT, unit, None, version, None)] = values
-        for key in ((Level.KANWIL, None, kanwil_of[unit], version, None), (Level.NATION, None, None, version, None)):
-            pooled.setdefault(key, Totals(totals.width)).add(totals)
-            unit_results.setdefault(key, []).append(values["_result"])
-    for key, totals in pooled.items():
-        values = _snapshot_values(totals, infos[key[3]])
-        average = unit_average(unit_results[key])
-        values["unit_average_nrr"], values["unit_average_ik"] = average.nrr, average.ik
-        rows[key] = values
+        exacts.setdefault((sums.kanwil_of[unit], version), []).append(values["_exact"])
+        exacts.setdefault(version, []).append(values["_exact"])
+    for (kanwil, version), totals in sums.kanwils.items():
+        values = _snapshot_values(totals, infos[version])
+        values.update(UnitSums.of_units(exacts.get((kanwil, version), [])).values())
+        rows[(Level.KANWIL, None, kanwil, version, None)] = values
+    for version, totals in sums.nation.items():
+        values = _snapshot_values(totals, infos[version])
+        values.update(UnitSums.of_units(exacts.get(version, [])).values())
+        rows[(Level.NATION, None, None, version, None)] = values
     return rows
-
-
-def _roll_up_services(groups: dict[tuple[int, int, int], Totals], period: Period) -> dict[tuple[int, int], Totals]:
-    units: dict[tuple[int, int], Totals] = {}
-    for (unit, version, _service), totals in groups.items():
-        units.setdefault((unit, version), Totals(totals.width)).add(totals)
-    populations = unit_populations(period, {unit for unit, _version in units})
-    for (unit, _version), totals in units.items():
-        totals.population = populations.get(unit)
-    return units
-
-
-def unit_populations(period: Period, unit_ids) -> dict[int, int]:
-    """A unit's population N: the sum of its services' targets, for units whose every active service has one."""
-    from surveys.models import UnitService
-
-    services: dict[int, set[int]] = {}
-    active = UnitService.objects.filter(unit_id__in=list(unit_ids), active=True)
-    for unit, service in active.values_list("unit_id", "pk"):
-        services.setdefault(unit, set()).add(service)
-    known: dict[int, dict[int, int]] = {}
-    for unit, service, population in Target.objects.filter(period=period, service__unit_id__in=list(unit_ids)) \
-            .values_list("service__unit_id", "service_id", "population"):
-        known.setdefault(unit, {})[service] = population
-    return {unit: sum(known[unit].values()) for unit, ids in services.items()
-            if unit in known and set(known[unit]) >= ids}
 
 
 # --------------------------------------------------------------------------- storing
 FIGURE_FIELDS = (
     "n_counted", "n_flagged", "n_rejected", "indicators", "last_response_at", "nrr", "ik", "category",
-    "nrr_unflagged", "ik_unflagged", "category_unflagged", "unit_average_nrr", "unit_average_ik",
+    "nrr_unflagged", "ik_unflagged", "category_unflagged", "n_ticketed", "nrr_ticketed", "ik_ticketed",
+    "category_ticketed", "unit_average_nrr", "unit_average_ik", "unit_nrr_sum", "unit_ik_sum", "unit_count",
     "score_total", "score_squares", "ik_population", "ik_se", "ik_margin_95", "ik_low_95", "ik_high_95",
     "ik_categories_95",
 )
-
-
-def _key_of(s: Snapshot) -> Key:
-    return (s.level, s.unit_id, s.kanwil_id, s.version_id, s.service_id)
-
-
-def _same_figures(snapshot: Snapshot, values: dict) -> bool:
-    return all(getattr(snapshot, f) == values[f] for f in FIGURE_FIELDS)
+STATE_FIELDS = ("pk", "level", "unit_id", "kanwil_id", "version_id", "service_id", "revision", "is_final",
+                "computed_at")
 
 
 def _store(period: Period, rows: dict[Key, dict], scope: Q, *, now: datetime, freeze: bool) -> int:
-    """Writes `rows` as the current snapshots of `scope`; returns how many rows were written."""
-    current = {_key_of(s): s for s in Snapshot.objects.filter(scope, period=period, is_current=True)}
+    """Writes `rows` as the current snapshots of `scope`; returns how many rows were written.
+
+    The current rows are read as plain tuples and compared with the new figures; changed working figures are
+    updated in place with one bulk_update, new revisions are inserted with one COPY (bulk_create on SQLite)."""
+    current = {row[1:6]: row for row in Snapshot.objects.filter(scope, period=period, is_current=True)
+               .values_list(*STATE_FIELDS, *FIGURE_FIELDS)}
     closed = period.status == Period.Status.CLOSED
     # After a reopening, the next freeze writes a new final revision even of figures that did not change.
     reopened_at = period.reopened_at
-    to_create, to_update, untouched, retired = [], [], [], []
+    to_create: list[dict] = []
+    to_update: list[tuple[int, tuple, datetime]] = []
+    untouched: list[int] = []
+    retired: list[int] = []
+    offset = len(STATE_FIELDS)
     for key, values in rows.items():
-        figures = {f: values[f] for f in FIGURE_FIELDS}
+        figures = tuple(values[f] for f in FIGURE_FIELDS)
         old = current.pop(key, None)
-        if old is not None and _same_figures(old, figures) and (old.is_final or not freeze) and not (
-            freeze and reopened_at is not None and old.computed_at < reopened_at
-        ):
-            untouched.append(old.pk)
-            continue
-        if old is not None and not old.is_final and not freeze:
-            for name, value in figures.items():
-                setattr(old, name, value)
-            old.computed_at = now
-            to_update.append(old)
-            continue
-        # A new revision: the first one, a frozen final one, or a change after the final one.
         if old is not None:
-            old.is_current = False
-            retired.append(old)
+            pk, is_final, computed_at = old[0], old[7], old[8]
+            if old[offset:] == figures and (is_final or not freeze) and not (
+                freeze and reopened_at is not None and computed_at < reopened_at
+            ):
+                untouched.append(pk)
+                continue
+            if not is_final and not freeze:
+                to_update.append((pk, figures, now))
+                continue
+            # A new revision: a frozen final one, or a change after the final one.
+            retired.append(pk)
         level, unit_id, kanwil_id, version_id, service_id = key
-        to_create.append(Snapshot(
-            level=level, unit_id=unit_id, kanwil_id=kanwil_id, period=period, version_id=version_id,
-            service_id=service_id, revision=old.revision + 1 if old is not None else 1, is_current=True,
-            is_final=freeze or (old is not None and old.is_final and closed), computed_at=now, **figures,
-        ))
+        to_create.append({
+            "level": level, "unit_id": unit_id, "kanwil_id": kanwil_id, "period_id": period.pk,
+            "version_id": version_id, "service_id": service_id,
+            "revision": old[6] + 1 if old is not None else 1, "is_current": True,
+            "is_final": freeze or (old is not None and old[7] and closed), "computed_at": now,
+            **dict(zip(FIGURE_FIELDS, figures, strict=True)),
+        })
     # Scopes that no longer have any scoresheet: drop working figures, keep frozen ones.
-    vanished = [s.pk for s in current.values() if not s.is_final]
+    vanished = [row[0] for row in current.values() if not row[7]]
     if vanished:
         Snapshot.objects.filter(pk__in=vanished).delete()
     if retired:
-        Snapshot.objects.bulk_update(retired, ["is_current"], batch_size=500)
+        Snapshot.objects.filter(pk__in=retired).update(is_current=False)
     if to_update:
-        Snapshot.objects.bulk_update(to_update, [*FIGURE_FIELDS, "computed_at"], batch_size=200)
+        _update(to_update)
     if untouched and not freeze:
         Snapshot.objects.filter(pk__in=untouched, is_final=False).update(computed_at=now)
     _insert(to_create)
     return len(to_create) + len(to_update)
 
 
+def _update(rows: list[tuple[int, tuple, datetime]]) -> None:
+    """Working figures changed in place: one parameterised UPDATE sent for all rows (psycopg pipelines
+    executemany), instead of bulk_update's CASE over every column."""
+    fields = [Snapshot._meta.get_field(name) for name in (*FIGURE_FIELDS, "computed_at")]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {Snapshot._meta.db_table} SET {assignments} WHERE id = %s"  # noqa: S608 - names from the model
+    params = [[f.get_db_prep_save(v, connection) for f, v in zip(fields, (*figures, now), strict=True)] + [pk]
+              for pk, figures, now in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 INSERT_FIELDS = ("level", "unit", "kanwil", "period", "version", "service", "revision", "is_current", "is_final",
                  *FIGURE_FIELDS, "computed_at")
 
 
-def _insert(snapshots: list[Snapshot]) -> None:
-    """bulk_create, or COPY on PostgreSQL: a national recompute creates ~1,000 rows with JSON, and
-    psycopg's array quoting of JSON text (Django's UNNEST insert) costs more than the aggregation."""
-    if connection.vendor != "postgresql" or len(snapshots) < 50:
-        Snapshot.objects.bulk_create(snapshots, batch_size=500)
+def _insert(rows: list[dict]) -> None:
+    """One COPY on PostgreSQL (Django's UNNEST insert quotes JSON text in arrays, slower than the figures),
+    bulk_create elsewhere."""
+    if not rows:
         return
     fields = [Snapshot._meta.get_field(name) for name in INSERT_FIELDS]
+    if connection.vendor != "postgresql" or len(rows) < 50:
+        Snapshot.objects.bulk_create([Snapshot(**row) for row in rows], batch_size=500)
+        return
+    attnames = [f.attname for f in fields]
+    json_at = attnames.index("indicators")
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {Snapshot._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for snapshot in snapshots:
-                copy.write_row([
-                    json.dumps(value) if f.name == "indicators" else value
-                    for f, value in ((f, getattr(snapshot, f.attname)) for f in fields)
-                ])
+            for row in rows:
+                values = [row[name] for name in attnames]
+                values[json_at] = _indicators_json(values[json_at])
+                copy.write_row(values)
+
+
+INDICATOR_JSON = ('{"code": %s, "position": %d, "sum": %d, "count": %d, "nrr": %s, "sum_unflagged": %d, '
+                  '"count_unflagged": %d, "nrr_unflagged": %s, "sum_ticketed": %d, "count_ticketed": %d, '
+                  '"nrr_ticketed": %s}')
+
+
+def _indicators_json(indicators: list[dict]) -> str:
+    """json.dumps of a snapshot's indicator rows, from one template (a national recompute writes ~80,000)."""
+    dumps = json.dumps
+
+    def text(value: str | None) -> str:
+        return "null" if value is None else f'"{value}"'
+
+    return "[" + ", ".join(INDICATOR_JSON % (
+        dumps(r["code"]), r["position"], r["sum"], r["count"], text(r["nrr"]), r["sum_unflagged"],
+        r["count_unflagged"], text(r["nrr_unflagged"]), r["sum_ticketed"], r["count_ticketed"],
+        text(r["nrr_ticketed"])) for r in indicators) + "]"
 
 
 def _lock(period_id: int) -> Period:
     """Serialises recomputes of one period so that pooled figures never miss a concurrent unit update."""
     return Period.objects.select_for_update().get(pk=period_id)
-
-
-def _kanwil_map(unit_ids) -> dict[int, int]:
-    return dict(Unit.objects.filter(pk__in=list(unit_ids)).values_list("pk", "kanwil_id"))
 
 
 # --------------------------------------------------------------------------- entry points
@@ -405,12 +316,10 @@ def recompute_period(period_id: int, *, now: datetime | None = None, progress: P
     now = now or timezone.now()
     with transaction.atomic():
         period = _lock(period_id)
-        groups = aggregate_scoresheets(period)
+        sums = aggregate_period(period)
         if progress:
             progress(1, 3)
-        infos = VersionInfo.load({version for _unit, version, _service in groups})
-        unit_totals = _roll_up_services(groups, period)
-        rows = build_rows(groups, unit_totals, infos, _kanwil_map({unit for unit, _v in unit_totals}))
+        rows = build_rows(sums, VersionInfo.load({version for _unit, version in sums.units}))
         if progress:
             progress(2, 3)
         written = _store(period, rows, Q(), now=now, freeze=freeze)
@@ -421,28 +330,67 @@ def recompute_period(period_id: int, *, now: datetime | None = None, progress: P
 
 
 def recompute_unit(unit_id: int, period_id: int, *, now: datetime | None = None) -> int:
-    """Recomputes one unit's snapshots from its scoresheets, then its Kanwil's and the nation's from the
-    current unit snapshots (their stored integer sums), so a burst at one unit never scans the others."""
+    """Recomputes one unit's snapshots from its scoresheets, its Kanwil's from the Kanwil's other current unit
+    snapshots (their stored integer sums), and the nation's from the other Kanwil's current snapshots: a burst
+    at one unit reads and writes that unit's rows, its Kanwil's and the nation's, never the other units'."""
     now = now or timezone.now()
     with transaction.atomic():
         period = _lock(period_id)
         unit = Unit.objects.get(pk=unit_id)
-        groups = aggregate_scoresheets(period, unit_id=unit_id)
-        width = _score_width(period)
-        unit_totals = _roll_up_services(groups, period)
-        others = Snapshot.objects.filter(period=period, level=Level.UNIT, service=None, is_current=True).exclude(
-            unit_id=unit_id
-        )
-        for snapshot in others:
-            unit_totals[(snapshot.unit_id, snapshot.version_id)] = Totals.from_snapshot(snapshot, width)
-        infos = VersionInfo.load({version for _unit, version in unit_totals})
-        rows = build_rows(groups, unit_totals, infos, _kanwil_map({u for u, _v in unit_totals}))
-        # Only this unit's rows and the pooled rows are rewritten; the other units' rows stay as stored.
+        kanwil_id = unit.kanwil_id
+        stale = False
+        width = score_width(period)
+        services = aggregate_scoresheets(period, unit_id=unit_id)
+        units: dict[tuple[int, int], Totals] = {}
+        for (_unit, version, _service), totals in services.items():
+            units.setdefault((unit_id, version), Totals(width)).add(totals)
+        population = unit_populations(period, [unit_id]).get(unit_id)
+        for totals in units.values():
+            totals.population = population
+        current = Snapshot.objects.filter(period=period, is_current=True, service=None)
+        for snapshot in current.filter(level=Level.UNIT, unit__kanwil_id=kanwil_id).exclude(unit_id=unit_id):
+            units[(snapshot.unit_id, snapshot.version_id)] = Totals.from_snapshot(snapshot, width)
+        kanwils: dict[tuple[int, int], Totals] = {}
+        for (_unit, version), totals in units.items():
+            kanwils.setdefault((kanwil_id, version), Totals(width)).add(totals)
+        sums = PeriodSums(services, units, kanwils, {}, {u: kanwil_id for u, _v in units})
+        infos = VersionInfo.load({version for _unit, version in units}
+                                 | set(current.filter(level=Level.KANWIL).values_list("version_id", flat=True)))
+        rows = build_rows(sums, infos)
+        # Only this unit's rows are rewritten among the units (the Kanwil's others were read, not changed).
         rows = {k: v for k, v in rows.items() if k[0] != Level.UNIT or k[1] == unit_id}
-        scope = Q(level=Level.UNIT, unit_id=unit_id) | Q(level__in=[Level.KANWIL, Level.NATION])
-        written = _store(period, rows, scope, now=now, freeze=False)
+        nation: dict[int, Totals] = {}
+        unit_sums: dict[int, UnitSums] = {}
+        for (_kanwil, version), _totals in kanwils.items():
+            values = rows[(Level.KANWIL, None, kanwil_id, version, None)]
+            nation.setdefault(version, Totals(width)).add(kanwils[(kanwil_id, version)])
+            unit_sums.setdefault(version, UnitSums()).add(UnitSums(
+                *_parse_sums(values["unit_nrr_sum"], values["unit_ik_sum"]), values["unit_count"]))
+        other_kanwils = list(current.filter(level=Level.KANWIL).exclude(kanwil_id=kanwil_id))
+        if any(k.n_counted and not k.unit_count for k in other_kanwils):
+            # Kanwil figures stored before their exact unit sums were: pool the nation afresh instead.
+            stale = True
+        for snapshot in other_kanwils:
+            nation.setdefault(snapshot.version_id, Totals(width)).add(Totals.from_snapshot(snapshot, width))
+            unit_sums.setdefault(snapshot.version_id, UnitSums()).add(UnitSums.of_snapshot(snapshot))
+        for version, totals in nation.items():
+            values = _snapshot_values(totals, infos[version])
+            values.update(unit_sums[version].values())
+            rows[(Level.NATION, None, None, version, None)] = values
+        scope = (Q(level=Level.UNIT, unit_id=unit_id) | Q(level=Level.KANWIL, kanwil_id=kanwil_id)
+                 | Q(level=Level.NATION))
+        written = 0 if stale else _store(period, rows, scope, now=now, freeze=False)
+    if stale:
+        return recompute_period(period_id, now=now)
     logger.info("Recomputed unit %s in period %s: %d snapshot rows written", unit.code, period_id, written)
     return written
+
+
+def _parse_sums(nrr: str, ik: str) -> tuple[Exact, Exact]:
+    if not nrr:
+        return (0, 1), (0, 1)
+    a, b = Fraction(nrr), Fraction(ik)
+    return (a.numerator, a.denominator), (b.numerator, b.denominator)
 
 
 def freeze_final_snapshots(period_id: int, *, now: datetime | None = None) -> int:

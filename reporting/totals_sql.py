@@ -2,23 +2,33 @@
 
 Statement-level triggers with transition tables: one INSERT of 200,000 rows (or a COPY) costs one grouped
 upsert, and a reviewer's UPDATE of status/flagged moves the row's scores from its old group to its new one.
+`ticketed` (the response came through a survey ticket) is read from the scoresheet's response, whose channel
+never changes; Django deletes a response's scoresheets before the response, so the row is there to read.
 """
 # ruff: noqa: S608 - every name below is a constant of this module; no value comes from input.
+from responses.models import Channel
 from surveys.models import MAX_INDICATORS
 
-KEYS = ["period_id", "unit_id", "version_id", "service_id", "status", "flagged"]
+KEYS = ["period_id", "unit_id", "version_id", "service_id", "status", "flagged", "ticketed"]
 SCORES = range(1, MAX_INDICATORS + 1)
 TOTAL_COLUMNS = ", ".join(["n", "last_response_id", "t_sum", "t_squares", *(f"s_{i}, c_{i}" for i in SCORES)])
 # One response's total score t (the sum of its indicator scores); Σt and Σt² give the IK's margin of error.
 RESPONSE_TOTAL = "(" + " + ".join(f"COALESCE(score_{i}, 0)" for i in SCORES) + ")"
 TABLE = "reporting_scoretotal"
+TICKET = Channel.TICKET.value
+
+
+def with_ticketed(source: str) -> str:
+    """The scoresheet rows of `source` with their response's `ticketed` (survey-ticket channel)."""
+    return (f"(SELECT x.*, (r.channel = '{TICKET}') AS ticketed FROM {source} AS x "
+            f"JOIN responses_response AS r ON r.id = x.response_id) AS src")
 
 
 def _grouped(source: str) -> str:
     aggregates = ", ".join(f"COALESCE(SUM(score_{i}), 0), COUNT(score_{i})" for i in SCORES)
     keys = ", ".join(KEYS)
     moments = f"COALESCE(SUM({RESPONSE_TOTAL}), 0), COALESCE(SUM({RESPONSE_TOTAL} * {RESPONSE_TOTAL}), 0)"
-    return (f"SELECT {keys}, COUNT(*), MAX(response_id), {moments}, {aggregates} FROM {source} "
+    return (f"SELECT {keys}, COUNT(*), MAX(response_id), {moments}, {aggregates} FROM {with_ticketed(source)} "
             f"GROUP BY {keys} ORDER BY {keys}")
 
 

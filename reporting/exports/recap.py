@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 from reporting.extra_items import scope_extra_results
 from reporting.followups.selectors import action_plan_rows
 from reporting.models import Level
+from reporting.restricted import ticketed_hidden
 from reporting.uncertainty import category_text
 from responses.disclosure import Suppressed, cell, is_small, rules_applied
 from surveys.models import ExtraItem, localized, localized_label
@@ -82,6 +83,8 @@ def cover(data: RecapData, *, now: datetime, restricted: bool = False, raw: bool
               "responden); rata-rata UPT tanpa bobot ditampilkan terpisah."),
             _("Respons dihitung = diterima dan tidak ditolak peninjau. Respons bertanda tetap dihitung; "
               "angka tanpa respons bertanda ditampilkan berdampingan."),
+            _("Angka hanya respons bertiket: indeks yang sama dari respons dihitung yang masuk dengan tiket "
+              "survei (bukti layanan benar terjadi), dengan porsinya dari semua respons dihitung."),
             _("Pembulatan sekali, dua desimal, setengah ke atas; kategori dibaca dari IK yang telah "
               "dibulatkan. Sumber: Permenpan RB 14/2017."),
             *rules_applied(suppressed=restricted, rows=raw, text=raw and raw_text, reason=text_reason),
@@ -97,7 +100,16 @@ def category_range(snap) -> str:
     return category_text(codes, _("mungkin")) if codes else snap.category
 
 
-def index_sheet(table: IndexTable, scope: Scope, period_name: str) -> Sheet:
+def ticketed_figures(snap, restricted: bool) -> list:
+    """NRR, IK, category, count and share of the ticket-verified figure; for a restricted reader the figure is
+    left out when either the ticket responses or the others are 1 to k-1 (reporting.restricted)."""
+    share = participation(snap.n_ticketed, snap.n_counted)
+    if restricted and ticketed_hidden(snap):
+        return [None, None, "", _count(snap.n_ticketed, restricted), None]
+    return [snap.nrr_ticketed, snap.ik_ticketed, snap.category_ticketed, snap.n_ticketed, share]
+
+
+def index_sheet(table: IndexTable, scope: Scope, period_name: str, *, restricted: bool = False) -> Sheet:
     """The IPAK or IPKP sheet: one row per UPT, then the pooled total and the unweighted unit mean."""
     instrument = table.version.instrument
     codes = [i.code for i in table.version.indicators.all()]
@@ -117,6 +129,11 @@ def index_sheet(table: IndexTable, scope: Scope, period_name: str) -> Sheet:
         Column(_("± IK (95 %)"), DEC2, 9),
         Column(_("Kategori dalam rentang 95 %"), TEXT, 14),
         Column(_("IK tanpa respons bertanda"), DEC2, 12),
+        Column(_("NRR hanya respons bertiket"), DEC2, 12),
+        Column(_("IK hanya respons bertiket"), DEC2, 12),
+        Column(_("Kategori (bertiket)"), CATEGORY, 10),
+        Column(_("Respons bertiket"), INT, 10),
+        Column(_("Porsi bertiket"), PCT, 10),
         Column(_("Respons bertanda"), INT, 10),
         Column(_("Ditolak peninjau"), INT, 10),
         Column(_("Keterangan"), TEXT, 26),
@@ -124,12 +141,13 @@ def index_sheet(table: IndexTable, scope: Scope, period_name: str) -> Sheet:
 
     def figures(snap, target: int) -> list:
         if snap is None:
-            return [target, 0, participation(0, target), *[None] * len(codes), None, None, "", None, "", None, 0, 0]
+            return [target, 0, participation(0, target), *[None] * len(codes), None, None, "", None, "", None,
+                    None, None, "", 0, None, 0, 0]
         return [
             target, snap.n_counted, participation(snap.n_counted, target),
             *[indicator_nrr(snap, code) for code in codes],
             snap.nrr, snap.ik, snap.category, snap.ik_margin_95, category_range(snap),
-            snap.ik_unflagged, snap.n_flagged, snap.n_rejected,
+            snap.ik_unflagged, *ticketed_figures(snap, restricted), snap.n_flagged, snap.n_rejected,
         ]
 
     def remark(snap, target: int) -> str:
@@ -153,8 +171,8 @@ def index_sheet(table: IndexTable, scope: Scope, period_name: str) -> Sheet:
         if table.total is not None and table.total.unit_average_nrr is not None:
             blank = [None] * (len(codes) + 3)
             totals.append(["", "", _("Rata-rata UPT (tidak berbobot)"), "", *blank,
-                           table.total.unit_average_nrr, table.total.unit_average_ik, "", None, "", None, None, None,
-                           ""])
+                           table.total.unit_average_nrr, table.total.unit_average_ik, "", None, "", None,
+                           None, None, "", None, None, None, None, ""])
     return Sheet(
         title=index,
         title_lines=[f"{index} — {instrument.index_name}", f"{scope.label} · {period_name}"],
@@ -261,7 +279,7 @@ def action_plan_sheet(data: RecapData, *, today: date) -> Sheet:
 def recap_sheets(data: RecapData, *, include_raw: bool, today: date | None = None, restricted: bool = False,
                  include_text: bool = False) -> Iterator[Sheet]:
     for table in data.tables:
-        yield index_sheet(table, data.scope, data.period.name)
+        yield index_sheet(table, data.scope, data.period.name, restricted=restricted)
     yield service_sheet(data, restricted=restricted)
     yield demographics_sheet(data, restricted=restricted)
     yield extra_items_sheet(data, restricted=restricted)

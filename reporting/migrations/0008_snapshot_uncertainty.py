@@ -4,14 +4,10 @@ from django.db import migrations, models
 
 
 def reinstall_triggers(apps, schema_editor):
-    """PostgreSQL: the triggers now also keep Σt and Σt²; reinstalling refills the running totals from
-    responses_scoresheet. Snapshots get their intervals at the next recompute (`recompute_snapshots`)."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    from reporting.totals_sql import INSTALL, UNINSTALL
-
-    for statement in [*UNINSTALL, *INSTALL]:
-        schema_editor.execute(statement)
+    """PostgreSQL: the triggers now also keep Σt and Σt². reporting/totals_sql.py always holds the latest
+    trigger SQL, which reads columns added by later migrations: 0010_ticket_verified_index installs it (and
+    refills the running totals) instead."""
+    return
 
 
 class Migration(migrations.Migration):

@@ -28,7 +28,8 @@ def make_response(*, period, unit, scores: dict, service=None, access_point=None
     with transaction.atomic():
         response = Response.objects.create(
             idempotency_key=uuid.uuid4(), period=period, unit=unit, access_point=access_point, service=service,
-            channel=access_point.channel, created_at=created_at or timezone.now(), status=status, flagged=flagged,
+            channel=fields.pop("channel", access_point.channel), created_at=created_at or timezone.now(),
+            status=status, flagged=flagged,
             suggestion=suggestion, **fields,
         )
         for code, values in scores.items():

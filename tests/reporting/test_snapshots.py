@@ -29,6 +29,7 @@ def test_unit_snapshot_reproduces_the_worked_example(worked, period):
     assert s.indicators[2] == {
         "code": "SPKP3", "position": 3, "sum": 15, "count": 5, "nrr": "3.00",
         "sum_unflagged": 15, "count_unflagged": 5, "nrr_unflagged": "3.00",
+        "sum_ticketed": 0, "count_ticketed": 0, "nrr_ticketed": None,
     }
     spak = snap(Level.UNIT, "SPAK", unit=worked.semarang)
     assert (spak.nrr, spak.ik, spak.category) == (Decimal("3.60"), Decimal("90.00"), "A")
@@ -92,6 +93,30 @@ def test_unit_recompute_updates_pooled_figures_from_stored_unit_sums(worked, per
     after = {(s.level, s.unit_id, s.kanwil_id, s.version_id, s.service_id): (s.nrr, s.n_counted)
              for s in Snapshot.objects.filter(is_current=True)}
     assert before == after
+
+
+def test_unit_recompute_pools_the_nations_unit_average_from_the_kanwil_sums(worked, period):
+    # Semarang 3.50 (Jateng), Yogyakarta all 4s (DIY); then Surakarta (Jateng) gets three all-2s responses.
+    make_response(period=period, unit=worked.yogyakarta, scores={"SPKP": [4] * 8, "SPAK": [4] * 5})
+    recompute_period(period.pk)
+    for _ in range(3):
+        make_response(period=period, unit=worked.surakarta, scores={"SPKP": [2] * 8, "SPAK": [2] * 5})
+    recompute_unit(worked.surakarta.pk, period.pk)
+    nation = snap(Level.NATION, "SPKP")
+    # Unit average (3.50 + 2.00 + 4.00) / 3 = 3.1667 -> 3.17, IK (87.50 + 50 + 100) / 3 = 79.17.
+    assert (nation.unit_average_nrr, nation.unit_average_ik, nation.unit_count) == (
+        Decimal("3.17"), Decimal("79.17"), 3)
+    assert snap(Level.KANWIL, "SPKP", kanwil=worked.jateng).unit_nrr_sum == "11/2"  # 3.50 + 2.00
+
+
+def test_unit_recompute_falls_back_to_a_full_one_over_kanwil_rows_without_unit_sums(worked, period):
+    make_response(period=period, unit=worked.yogyakarta, scores={"SPKP": [4] * 8, "SPAK": [4] * 5})
+    recompute_period(period.pk)
+    # As stored before the exact unit sums existed.
+    Snapshot.objects.filter(level=Level.KANWIL).update(unit_nrr_sum="", unit_ik_sum="", unit_count=0)
+    recompute_unit(worked.semarang.pk, period.pk)
+    assert snap(Level.KANWIL, "SPKP", kanwil=worked.diy).unit_count == 1
+    assert snap(Level.NATION, "SPKP").unit_average_nrr == Decimal("3.75")  # (3.50 + 4.00) / 2
 
 
 def test_recompute_is_idempotent_and_updates_in_place_while_open(worked, period):

@@ -93,7 +93,7 @@ def test_key_cells_carry_real_formatting(dataset, org, tmp_path):
     assert semarang[col["Kategori"]].fill.fgColor.rgb == "00DDEBF7"  # B
     assert find_row(ws, "rutan-surakarta")[col["Kategori"]].fill.fgColor.rgb == "00FFEB9C"  # C
     assert ws.freeze_panes == "A5"
-    assert ws.auto_filter.ref == "A4:X6"
+    assert ws.auto_filter.ref == "A4:AC6"
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.column_dimensions["C"].width == 34
