@@ -17,9 +17,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from responses import validity
-from responses.models import AgeBand, Education, Flag, Occupation, Response, Scoresheet, Sex
+from responses.models import AgeBand, Channel, Education, Flag, Occupation, Response, Scoresheet, Sex
 from surveys.demo import Quarter
-from surveys.models import AccessPoint, Period, Target, Unit
+from surveys.models import AccessPoint, Period, Target, Ticket, TicketBatch, Unit
 
 from .snapshots import freeze_final_snapshots, recompute_period
 
@@ -124,12 +124,23 @@ def _fill_period(period: Period, *, now: datetime, scale: float) -> int:
         if not points:
             continue
         point_weights = [2 if channel == "kiosk" else 3 for _pk, channel in points]
+        # About half the units hand a survey ticket with the service: a third of their phone responses come
+        # in by ticket; a few visitors everywhere answer from a link sent after the service.
+        ticket_share = 0.35 if profile.random() < 0.5 else 0.0
+        ticketed: dict[int, list[datetime]] = {}
         plan = []
         for service in unit.services.all():
             plan += [service.pk] * round(targets.get(service.pk, 30) * factor * elapsed * scale * rng.uniform(0.9, 1.1))
         rng.shuffle(plan)
         for service_id, moment in zip(plan, _quarter_moments(period, now, rng, len(plan)), strict=True):
             point, channel = rng.choices(points, weights=point_weights)[0]
+            if channel != Channel.KIOSK:
+                draw = rng.random()
+                if draw < ticket_share:
+                    channel = Channel.TICKET.value
+                    ticketed.setdefault(point, []).append(moment)
+                elif draw > 0.96:
+                    channel = Channel.LINK.value
             flag = rng.choices(FLAG_CHOICES, weights=FLAG_WEIGHTS)[0]  # the pattern generated, not the flag
             if moment.astimezone(tz).hour >= 16:
                 flag = Flag.Rule.OUTSIDE_HOURS.value
@@ -160,6 +171,7 @@ def _fill_period(period: Period, *, now: datetime, scale: float) -> int:
             })
             findings = rule_findings(unit, versions, responses[-1])
             responses[-1].update(flagged=bool(findings), _findings=findings)
+        _issue_demo_tickets(ticketed, rng)
     # Ids in arrival order, as the live form would give them.
     responses.sort(key=lambda r: r["created_at"])
     _insert_rows(Response, RESPONSE_FIELDS, [[r[f] for f in RESPONSE_FIELDS] for r in responses])
@@ -176,6 +188,23 @@ def _fill_period(period: Period, *, now: datetime, scale: float) -> int:
                  [[ids[r["idempotency_key"]], f.rule, f.evidence, r["created_at"]]
                   for r in responses for f in r["_findings"]])
     return len(responses)
+
+
+def _issue_demo_tickets(ticketed: dict[int, list[datetime]], rng: random.Random) -> None:
+    """The tickets behind the demo's ticket responses, used on the day of the response, plus about a fifth
+    handed out and never redeemed, in one batch per access point."""
+    for point, moments in ticketed.items():
+        moments.sort()
+        unused = round(len(moments) * rng.uniform(0.15, 0.3))
+        batch = TicketBatch.objects.create(access_point_id=point, layout=TicketBatch.Layout.A4,
+                                           size=len(moments) + unused,
+                                           created_on=timezone.localdate(moments[0]))
+        first = moments[0].replace(minute=0, second=0, microsecond=0)
+        Ticket.objects.bulk_create(
+            [Ticket(batch=batch, access_point_id=point, issued_at=m.replace(minute=0, second=0, microsecond=0),
+                    expires_at=m + timedelta(days=7), used=True, used_on=timezone.localdate(m)) for m in moments]
+            + [Ticket(batch=batch, access_point_id=point, issued_at=first, expires_at=first + timedelta(days=7))
+               for _ in range(unused)])
 
 
 def rule_findings(unit: Unit, versions, row: dict) -> list[validity.Finding]:

@@ -83,3 +83,26 @@ def test_recompute_period_command_refuses_an_unknown_period(db):
 
     with pytest.raises(CommandError):
         call_command("recompute_period", "999999", stdout=StringIO())
+
+
+def test_the_demo_has_ticket_and_link_responses_with_the_tickets_behind_them(demo, client):
+    from responses.models import Channel
+    from surveys.models import Ticket
+
+    ticketed = Response.objects.filter(channel=Channel.TICKET)
+    assert ticketed.count() > 100
+    assert Response.objects.filter(channel=Channel.LINK).exists()
+    # Only some units hand out tickets; each ticket response has a used ticket of its access point behind it,
+    # and some tickets were never redeemed.
+    units_with_tickets = set(ticketed.values_list("unit", flat=True))
+    assert 0 < len(units_with_tickets) < Unit.objects.count()
+    per_point = dict(ticketed.values_list("access_point").annotate(n=Count("pk")))
+    used = dict(Ticket.objects.filter(used=True).values_list("access_point").annotate(n=Count("pk")))
+    assert used == per_point
+    assert Ticket.objects.filter(used=False).exists()
+    # The snapshots carry the ticket-verified figure the dashboards show.
+    nation = Snapshot.objects.get(period=Period.objects.order_by("starts_on").first(), level=Level.NATION,
+                                  is_current=True, version__instrument__code="SPKP")
+    assert nation.n_ticketed == Scoresheet.objects.filter(
+        period=nation.period, version=nation.version, response__channel=Channel.TICKET).count()
+    assert nation.ik_ticketed is not None
