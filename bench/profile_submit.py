@@ -2,10 +2,11 @@
 PostgreSQL and Redis). First, without the profiler, the CPU each request costs this process and its
 PostgreSQL backend, for the bare one-row insert, the form POST and the ticket redemption (the CPU ratio is
 what the throughput ratio of `bench/submit` tends to on a machine whose two cores the server saturates);
-then N form POSTs with fresh signed tokens under cProfile: the top functions by cumulative and by own time.
+then N form POSTs (or, with a second argument `ticket`, N ticket redemptions) with fresh signed tokens
+under cProfile: the top functions by cumulative and by own time.
 
     DATABASE_URL=postgres://…/bench_submit BENCH_REDIS_URL=redis://127.0.0.1:6379 BENCH_REDIS_DB=12 \
-        .venv/bin/python -m bench.profile_submit [N]
+        .venv/bin/python -m bench.profile_submit [N] [form|ticket]
 
 Process and backend CPU are read from /proc, so they hold on a busy machine too (wall time does not). Run
 `bench/submit` once first (it migrates and loads the demo data into the bench database). The same Redis
@@ -27,6 +28,7 @@ from bench.submit_app import run
 
 FORM = "application/x-www-form-urlencoded"
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+PROFILED = sys.argv[2] if len(sys.argv) > 2 else "form"  # or "ticket": the side run under cProfile
 
 
 def _backend_cpu(pid: int) -> float:
@@ -72,7 +74,7 @@ def main() -> int:
 
         client = Client(HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 13) Mobile")
         url = f"/s/{access_point.token}/"
-        codes = run.issue_ticket_codes(access_point, N + 50)
+        codes = run.issue_ticket_codes(access_point, 2 * N + 50)
         bodies = [urlencode(body()) for _ in range(3 * N + 150)]  # as a browser (and wrk) sends it
 
         def post(target, data, expect=303):
@@ -101,9 +103,9 @@ def main() -> int:
         profile = cProfile.Profile()
         started = time.perf_counter()
         profile.enable()
-        for data in bodies[2 * N + 100:3 * N + 100]:
+        for i, data in enumerate(bodies[2 * N + 100:3 * N + 100]):
             client.cookies.clear()
-            client.post(url, data, content_type=FORM)
+            client.post(url if PROFILED == "form" else f"/t/{codes[N + 50 + i]}/", data, content_type=FORM)
         profile.disable()
         elapsed = time.perf_counter() - started
     finally:
@@ -115,7 +117,7 @@ def main() -> int:
     for name, label in (("bare", "bare insert view"), ("form", "form POST"), ("ticket", "form POST, ticket")):
         own, db, wall = cpu[name]
         print(f"{label:30}{own:>15.2f}{db:>19.2f}{own + db:>8.2f}{wall:>9.2f}{bare_total / (own + db):>11.2f}")
-    print(f"\n{N} form POSTs under cProfile: {elapsed * 1000 / N:.2f} ms each")
+    print(f"\n{N} {PROFILED} POSTs under cProfile: {elapsed * 1000 / N:.2f} ms each")
     for order in ("cumulative", "tottime"):
         out = io.StringIO()
         pstats.Stats(profile, stream=out).strip_dirs().sort_stats(order).print_stats(40)
