@@ -26,7 +26,7 @@ class Questionnaire:
     versions: list[InstrumentVersion]  # each with .instrument and a prefetched .indicators
     services: list[UnitService]
     extra_items: list[ExtraItem]
-    # Built form classes per language (responses.forms.SurveyForm.for_questionnaire).
+    # Built form classes per language (responses.forms.SurveyForm.for_questionnaire) and the lean check's plan.
     form_classes: dict = field(default_factory=dict, repr=False, compare=False)
 
 

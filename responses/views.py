@@ -12,13 +12,13 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_http_methods
 
 from surveys.resilience import retry_on_dropped_connection, unavailable_page
-from surveys.tickets import claim as claim_ticket
 
 from . import devices, kiosk_views, ratelimit, tokens
-from .forms import SurveyForm
+from .forms import SurveyForm, answers_of, extra_answers_of, honeypot_filled, lean_clean
 from .models import Channel, Response
 from .questionnaire import enabled_access_point, lookup, next_period, questionnaire_for
 from .services import submit_response
+from .tickets.redeem import claim as claim_ticket
 
 logger = logging.getLogger(__name__)
 LANGUAGE_FIELD = "bahasa"
@@ -142,14 +142,22 @@ def serve_form(request, *, access_point_id: int, period_id: int, ticket=None):
         _remember_language(response, request, language)
         return response
 
-    form = SurveyForm.for_questionnaire(questionnaire)(request.POST)
-    if form.honeypot_filled():
+    if honeypot_filled(request.POST):
         logger.info("Honeypot filled at access point %s; nothing stored", access_point.pk)
         return _thanks_redirect(access_point)
+    # The usual submission is valid: checked against the questionnaire without building a form (see
+    # responses.forms.lean_clean); anything else goes through the full form and its messages.
+    cleaned = lean_clean(questionnaire, request.POST)
+    form = None if cleaned is not None else SurveyForm.for_questionnaire(questionnaire)(request.POST)
+
+    def full_form():
+        return form or SurveyForm.for_questionnaire(questionnaire)(request.POST)
+
     posted_token = request.POST.get("token", "")
     try:
         form_token = tokens.read(posted_token, access_point_id=access_point.pk, now=now)
     except tokens.TokenInvalid:
+        form = full_form()
         form.is_valid()
         return _render_form(
             request, form=form, access_point=access_point, status=400, ticket=ticket,
@@ -161,6 +169,7 @@ def serve_form(request, *, access_point_id: int, period_id: int, ticket=None):
         old = expired.token
         if Response.objects.filter(idempotency_key=old.key).exists():
             return _thanks_redirect(access_point)
+        form = full_form()
         form.is_valid()
         return _render_form(
             request, form=form, access_point=access_point, status=400, ticket=ticket,
@@ -169,7 +178,7 @@ def serve_form(request, *, access_point_id: int, period_id: int, ticket=None):
                      "Jawaban Anda masih ada di bawah: periksa lalu kirim sekali lagi."),
         )
 
-    if not form.is_valid():
+    if form is not None and not form.is_valid():
         if Response.objects.filter(idempotency_key=form_token.key).exists():
             return _thanks_redirect(access_point)  # a retry of a form that was already stored
         return _render_form(request, form=form, access_point=access_point, form_token=posted_token, status=400,
@@ -192,16 +201,18 @@ def serve_form(request, *, access_point_id: int, period_id: int, ticket=None):
         ratelimit.count_refusal(access_point_id=access_point.pk, device_hash=device_hash, now=now)
         return render(request, "responses/rate_limited.html", {"access_point": access_point}, status=429)
 
-    data = form.cleaned_data
+    data = cleaned if form is None else form.cleaned_data
     service = next(s for s in questionnaire.services if s.pk == data["service"])
 
     def store(**extra):
         return submit_response(
-            access_point=access_point, period=questionnaire.period, service=service, answers=form.answers(),
+            access_point=access_point, period=questionnaire.period, service=service,
+            answers=answers_of(questionnaire, data),
             idempotency_key=form_token.key, completion_seconds=form_token.completion_seconds(now),
             device_hash=device_hash, device_class=devices.device_class(request.headers.get("User-Agent", "")),
             sex=data["sex"], age_band=data["age_band"], education=data["education"], occupation=data["occupation"],
-            steered=data["steered"], suggestion=data["suggestion"], extra_answers=form.extra_answers(),
+            steered=data["steered"], suggestion=data["suggestion"],
+            extra_answers=extra_answers_of(questionnaire, data),
             now=now, checked=True, flood=verdict == ratelimit.Verdict.FLOOD, **extra,
         )
 

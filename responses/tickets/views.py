@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from surveys.resilience import retry_on_dropped_connection
 from surveys.tickets import look_up
 
-from ..questionnaire import lookup
 from ..views import _try_again, serve_form
+from . import redeem
 
 # Status codes of the pages shown instead of a form: a typo or unknown code is "not found", a used or
 # expired ticket is "gone", and the closed period is a conflict with the request to answer now.
@@ -41,14 +41,13 @@ def ticket_entry(request):
 @require_http_methods(["GET", "POST"])
 @retry_on_dropped_connection(unavailable=_try_again)  # as the poster form: a 503 keeping the answers, never a 500
 def ticket_form(request, code: str):
-    found = look_up(code)
+    found = redeem.find(code)  # surveys.tickets.look_up and questionnaire.lookup in one statement
     # A POST to a used ticket may be this very form sent twice: serve_form answers that with the thank-you page.
     if found.problem and not (found.problem == "used" and request.method == "POST"):
         return _problem(request, found.problem, typed=code)
-    ticket = found.ticket
-    access_point_id, period_id = lookup(ticket.access_point.token) or (None, None)
-    if access_point_id is None:
+    if found.access_point_id is None:
         return _problem(request, "disabled")
-    if period_id is None:
+    if found.period_id is None:
         return _problem(request, "closed")
-    return serve_form(request, access_point_id=access_point_id, period_id=period_id, ticket=ticket)
+    return serve_form(request, access_point_id=found.access_point_id, period_id=found.period_id,
+                      ticket=found.ticket)

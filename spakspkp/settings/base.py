@@ -55,21 +55,23 @@ INSTALLED_APPS = [
     "reporting",
 ]
 
+# spakspkp.public_path.*: the staff-only middleware, passed over for a respondent's form POST (anonymous:
+# no session, user, second factor, message, audit actor or login to watch). See that module.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "surveys.resilience.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "spakspkp.public_path.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
-    "surveys.accounts.second_factor.SecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "spakspkp.public_path.AuthenticationMiddleware",
+    "spakspkp.public_path.OTPMiddleware",
+    "spakspkp.public_path.SecondFactorMiddleware",
+    "spakspkp.public_path.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "spakspkp.public_path.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
     "spakspkp.headers.ResponseHeadersMiddleware",
 ]
