@@ -47,7 +47,8 @@ def test_gunicorn_with_the_compose_configuration_logs_no_ip_agent_or_query_for_t
                 assert time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.2)
         headers = {"User-Agent": AGENT, "X-Forwarded-For": IP, "Referer": "https://example.invalid/?from=poster"}
-        for path in ("/s/ABCDEF123/?utm=poster-lobby", "/s/ABCDEF123/terima-kasih/", "/staf/?q=x"):
+        for path in ("/s/ABCDEF123/?utm=poster-lobby", "/s/ABCDEF123/terima-kasih/", "/t/?kode=K7P2", "/t/K7P2M9XQA/",
+                     "/staf/?q=x"):
             urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers),
                                    timeout=5).read()
         time.sleep(0.5)
@@ -55,11 +56,11 @@ def test_gunicorn_with_the_compose_configuration_logs_no_ip_agent_or_query_for_t
         server.terminate()
         output = server.communicate(timeout=10)[0]
     lines = [line for line in output.splitlines() if '"GET ' in line]
-    public = [line for line in lines if "/s/" in line]
+    public = [line for line in lines if "/s/" in line or "/t/" in line]
     staff = [line for line in lines if "/staf/" in line]
-    assert len(public) == 2 and len(staff) == 1, output
+    assert len(public) == 4 and len(staff) == 1, output
     for line in public:
         assert "127.0.0.1" not in line and IP not in line and "Penanda-Unik" not in line
-        assert "utm" not in line and "poster" not in line and "rahasia" not in line
+        assert "utm" not in line and "poster" not in line and "rahasia" not in line and "kode" not in line
     assert '"GET /s/ABCDEF123/ HTTP/1.1" 200' in public[0]
     assert "Penanda-Unik" in staff[0] and IP in staff[0] and "q=x" in staff[0]  # staff lines stay complete
