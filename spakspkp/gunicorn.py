@@ -1,9 +1,9 @@
 """gunicorn configuration of the production web server (docker-compose: `--config python:spakspkp.gunicorn`).
 
 The access log must not undo the database's data minimisation: for the respondents' pages (the public form
-`/s/...`, the survey-ticket pages `/t/...`, the language switch and the privacy notice) a line carries no client address, no user agent, no referrer, no request
-or response header (the device cookie), no environment value and no query string; only the time, method,
-path, status and size.
+`/s/...`, the survey-ticket pages `/t/...`, the language switch and the privacy notice) a line carries no
+client address, no user agent, no referrer, no request or response header (the device cookie), no
+environment value and no query string; only the time, method, path, status and size.
 Staff pages are logged in full. docs/operations.md, "Logs".
 """
 from gunicorn.glogging import Logger
