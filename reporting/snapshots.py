@@ -12,6 +12,7 @@ updated in place. `freeze_final_snapshots` writes a new revision marked final. A
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -21,12 +22,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from surveys.models import Period, Unit
 
-from .figures import Exact, Figure, decimal_of, figure, hundredths, spread
+from .figures import TEXTS, Exact, Figure, decimal_of, figure, hundredths, spread
 from .indices import TWO_PLACES
 from .models import Level, Snapshot
 from .snapshot_sums import (
@@ -63,19 +65,11 @@ def _snapshot_values(totals: Totals, info: VersionInfo) -> dict:
             else EMPTY[layout.width]
     else:
         ticketed = figure(totals.sums_ticketed, totals.counts_ticketed, layout)
-    sums, counts = totals.sums, totals.counts
-    sums_u, counts_u, sums_t, counts_t = (totals.sums_unflagged, totals.counts_unflagged, totals.sums_ticketed,
-                                          totals.counts_ticketed)
-    texts, texts_u, texts_t = full.indicators, unflagged.indicators, ticketed.indicators
-    indicators = [
-        {"code": code, "position": i + 1, "sum": sums[i], "count": counts[i], "nrr": texts[i],
-         "sum_unflagged": sums_u[i], "count_unflagged": counts_u[i], "nrr_unflagged": texts_u[i],
-         "sum_ticketed": sums_t[i], "count_ticketed": counts_t[i], "nrr_ticketed": texts_t[i]}
-        for i, code in enumerate(info.codes)
-    ]
     return {
         "n_counted": totals.n_counted, "n_flagged": totals.n_flagged, "n_rejected": totals.n_rejected,
-        "indicators": indicators, "last_response_at": totals.last_response_at,
+        "indicators": _indicators_text(totals, info.codes, full.indicators, unflagged.indicators,
+                                       ticketed.indicators),
+        "last_response_at": totals.last_response_at,
         "nrr": full.nrr, "ik": full.ik, "category": full.category,
         "nrr_unflagged": unflagged.nrr, "ik_unflagged": unflagged.ik, "category_unflagged": unflagged.category,
         "n_ticketed": totals.n_ticketed, "nrr_ticketed": ticketed.nrr, "ik_ticketed": ticketed.ik,
@@ -84,6 +78,54 @@ def _snapshot_values(totals: Totals, info: VersionInfo) -> dict:
         **_interval_values(totals, info, full.ik_exact),
         "_exact": (full.nrr_exact, full.ik_exact),
     }
+
+
+# A snapshot's indicator rows are kept as JSON text in PostgreSQL's jsonb output form (keys by length, then
+# bytes; ", " and ": " separators): the new text is compared with `indicators::text` of the stored row and
+# COPYed as it is, with no list of dicts built, encoded or decoded per indicator (a national recompute has ~80,000).
+INDICATOR_KEYS = sorted(("code", "position", "sum", "count", "nrr", "sum_unflagged", "count_unflagged",
+                         "nrr_unflagged", "sum_ticketed", "count_ticketed", "nrr_ticketed"),
+                        key=lambda k: (len(k), k))
+_FORMATS = {"nrr": "%s", "sum": "%d", "count": "%d", "nrr_unflagged": "%s", "sum_unflagged": "%d",
+            "count_unflagged": "%d", "nrr_ticketed": "%s", "sum_ticketed": "%d", "count_ticketed": "%d"}
+
+
+@functools.lru_cache(maxsize=64)
+def _indicators_template(codes: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The %-template of a version's indicator JSON text and the order of its per-indicator arguments."""
+    parts = []
+    for position, code in enumerate(codes, start=1):
+        fixed = {"code": json.dumps(code, ensure_ascii=False).replace("%", "%%"), "position": str(position)}
+        parts.append("{" + ", ".join(f'"{k}": {fixed.get(k) or _FORMATS[k]}' for k in INDICATOR_KEYS) + "}")
+    return "[" + ", ".join(parts) + "]", tuple(k for k in INDICATOR_KEYS if k in _FORMATS)
+
+
+QUOTED: dict[str | None, str] = {None: "null", **{t: f'"{t}"' for t in TEXTS}}
+
+
+def _quoted(text: str | None) -> str:
+    return QUOTED.get(text) or f'"{text}"'
+
+
+def _indicators_text(totals: Totals, codes: tuple[str, ...], texts: list, texts_u: list, texts_t: list) -> str:
+    template, order = _indicators_template(codes)
+    columns = {"nrr": [_quoted(t) for t in texts], "sum": totals.sums, "count": totals.counts,
+               "nrr_unflagged": [_quoted(t) for t in texts_u], "sum_unflagged": totals.sums_unflagged,
+               "count_unflagged": totals.counts_unflagged, "nrr_ticketed": [_quoted(t) for t in texts_t],
+               "sum_ticketed": totals.sums_ticketed, "count_ticketed": totals.counts_ticketed}
+    picked = [columns[k] for k in order]
+    return template % tuple(v for i in range(len(codes)) for v in (c[i] for c in picked))
+
+
+def canonical_indicators(indicators: list) -> str:
+    """Stored indicator rows (decoded JSON) as the text _indicators_text writes, to compare on SQLite, which keeps
+    the JSON text as written."""
+    def dumps(value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    return "[" + ", ".join(
+        "{" + ", ".join(f"{dumps(k)}: {dumps(v)}" for k, v in sorted(row.items(), key=lambda kv: (len(kv[0]), kv[0])))
+        + "}" if isinstance(row, dict) else dumps(row) for row in indicators) + "]"
 
 
 FOUR_PLACES = Decimal("0.0001")
@@ -203,8 +245,15 @@ def _store(period: Period, rows: dict[Key, dict], scope: Q, *, now: datetime, fr
 
     The current rows are read as plain tuples and compared with the new figures; changed working figures are
     updated in place with one bulk_update, new revisions are inserted with one COPY (bulk_create on SQLite)."""
-    current = {row[1:6]: row for row in Snapshot.objects.filter(scope, period=period, is_current=True)
-               .values_list(*STATE_FIELDS, *FIGURE_FIELDS)}
+    stored = (Snapshot.objects.filter(scope, period=period, is_current=True)
+              .annotate(indicators_text=Cast("indicators", TextField()))
+              .values_list(*STATE_FIELDS, *("indicators_text" if f == "indicators" else f for f in FIGURE_FIELDS)))
+    at = len(STATE_FIELDS) + FIGURE_FIELDS.index("indicators")
+    if connection.vendor == "postgresql":  # indicators::text is already in jsonb's canonical form
+        current = {row[1:6]: row for row in stored}
+    else:
+        current = {row[1:6]: (*row[:at], canonical_indicators(json.loads(row[at] or "[]")), *row[at + 1:])
+                   for row in stored}
     closed = period.status == Period.Status.CLOSED
     # After a reopening, the next freeze writes a new final revision even of figures that did not change.
     reopened_at = period.reopened_at
@@ -245,7 +294,12 @@ def _store(period: Period, rows: dict[Key, dict], scope: Q, *, now: datetime, fr
     if to_update:
         _update(to_update)
     if untouched and not freeze:
-        Snapshot.objects.filter(pk__in=untouched, is_final=False).update(computed_at=now)
+        if connection.vendor == "postgresql":  # one array parameter, not one placeholder per row
+            with connection.cursor() as cursor:
+                cursor.execute(f"UPDATE {Snapshot._meta.db_table} SET computed_at = %s "  # noqa: S608
+                               "WHERE id = ANY(%s) AND NOT is_final", [now, untouched])
+        else:
+            Snapshot.objects.filter(pk__in=untouched, is_final=False).update(computed_at=now)
     _insert(to_create)
     return len(to_create) + len(to_update)
 
@@ -254,9 +308,17 @@ def _update(rows: list[tuple[int, tuple, datetime]]) -> None:
     """Working figures changed in place: one parameterised UPDATE sent for all rows (psycopg pipelines
     executemany), instead of bulk_update's CASE over every column."""
     fields = [Snapshot._meta.get_field(name) for name in (*FIGURE_FIELDS, "computed_at")]
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    postgresql = connection.vendor == "postgresql"
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = "
+                            + ("%s::jsonb" if postgresql and f.name == "indicators" else "%s") for f in fields)
     sql = f"UPDATE {Snapshot._meta.db_table} SET {assignments} WHERE id = %s"  # noqa: S608 - names from the model
-    params = [[f.get_db_prep_save(v, connection) for f, v in zip(fields, (*figures, now), strict=True)] + [pk]
+
+    def prepared(f, v):
+        if f.name == "indicators":  # the JSON text itself
+            return v if postgresql else f.get_db_prep_save(json.loads(v), connection)
+        return f.get_db_prep_save(v, connection)
+
+    params = [[prepared(f, v) for f, v in zip(fields, (*figures, now), strict=True)] + [pk]
               for pk, figures, now in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
@@ -273,35 +335,15 @@ def _insert(rows: list[dict]) -> None:
         return
     fields = [Snapshot._meta.get_field(name) for name in INSERT_FIELDS]
     if connection.vendor != "postgresql" or len(rows) < 50:
-        Snapshot.objects.bulk_create([Snapshot(**row) for row in rows], batch_size=500)
+        Snapshot.objects.bulk_create([Snapshot(**{**row, "indicators": json.loads(row["indicators"])})
+                                      for row in rows], batch_size=500)
         return
     attnames = [f.attname for f in fields]
-    json_at = attnames.index("indicators")
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {Snapshot._meta.db_table} ({columns}) FROM STDIN") as copy:
             for row in rows:
-                values = [row[name] for name in attnames]
-                values[json_at] = _indicators_json(values[json_at])
-                copy.write_row(values)
-
-
-INDICATOR_JSON = ('{"code": %s, "position": %d, "sum": %d, "count": %d, "nrr": %s, "sum_unflagged": %d, '
-                  '"count_unflagged": %d, "nrr_unflagged": %s, "sum_ticketed": %d, "count_ticketed": %d, '
-                  '"nrr_ticketed": %s}')
-
-
-def _indicators_json(indicators: list[dict]) -> str:
-    """json.dumps of a snapshot's indicator rows, from one template (a national recompute writes ~80,000)."""
-    dumps = json.dumps
-
-    def text(value: str | None) -> str:
-        return "null" if value is None else f'"{value}"'
-
-    return "[" + ", ".join(INDICATOR_JSON % (
-        dumps(r["code"]), r["position"], r["sum"], r["count"], text(r["nrr"]), r["sum_unflagged"],
-        r["count_unflagged"], text(r["nrr_unflagged"]), r["sum_ticketed"], r["count_ticketed"],
-        text(r["nrr_ticketed"])) for r in indicators) + "]"
+                copy.write_row([row[name] for name in attnames])
 
 
 def _lock(period_id: int) -> Period:
