@@ -13,6 +13,7 @@ updated in place. `freeze_final_snapshots` writes a new revision marked final. A
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import math
@@ -113,8 +114,8 @@ def _indicators_text(totals: Totals, codes: tuple[str, ...], texts: list, texts_
                "nrr_unflagged": [_quoted(t) for t in texts_u], "sum_unflagged": totals.sums_unflagged,
                "count_unflagged": totals.counts_unflagged, "nrr_ticketed": [_quoted(t) for t in texts_t],
                "sum_ticketed": totals.sums_ticketed, "count_ticketed": totals.counts_ticketed}
-    picked = [columns[k] for k in order]
-    return template % tuple(v for i in range(len(codes)) for v in (c[i] for c in picked))
+    # zip stops at the version's width (the quoted texts' length); the sums lists may be wider.
+    return template % tuple(itertools.chain.from_iterable(zip(*(columns[k] for k in order))))
 
 
 def canonical_indicators(indicators: list) -> str:
