@@ -17,10 +17,12 @@ import itertools
 import json
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, TextField
@@ -115,7 +117,7 @@ def _indicators_text(totals: Totals, codes: tuple[str, ...], texts: list, texts_
                "count_unflagged": totals.counts_unflagged, "nrr_ticketed": [_quoted(t) for t in texts_t],
                "sum_ticketed": totals.sums_ticketed, "count_ticketed": totals.counts_ticketed}
     # zip stops at the version's width (the quoted texts' length); the sums lists may be wider.
-    return template % tuple(itertools.chain.from_iterable(zip(*(columns[k] for k in order))))
+    return template % tuple(itertools.chain.from_iterable(zip(*(columns[k] for k in order), strict=False)))
 
 
 def canonical_indicators(indicators: list) -> str:
@@ -209,24 +211,28 @@ class UnitSums:
 
 def build_rows(sums: PeriodSums, infos: dict[int, VersionInfo]) -> dict[Key, dict]:
     """Values of every snapshot: per unit and service, per unit, and pooled per Kanwil and nation."""
-    rows: dict[Key, dict] = {}
+    return dict(iter_rows(sums, infos))
+
+
+def iter_rows(sums: PeriodSums, infos: dict[int, VersionInfo]) -> Iterator[tuple[Key, dict]]:
+    """build_rows one scope at a time (pooled scopes last), so that a full recompute streams its rows into the
+    COPY while the next are computed."""
     for (unit, version, service), totals in sums.services.items():
-        rows[(Level.UNIT, unit, None, version, service)] = _snapshot_values(totals, infos[version])
+        yield (Level.UNIT, unit, None, version, service), _snapshot_values(totals, infos[version])
     exacts: dict[tuple, list] = {}
     for (unit, version), totals in sums.units.items():
         values = _snapshot_values(totals, infos[version])
-        rows[(Level.UNIT, unit, None, version, None)] = values
         exacts.setdefault((sums.kanwil_of[unit], version), []).append(values["_exact"])
         exacts.setdefault(version, []).append(values["_exact"])
+        yield (Level.UNIT, unit, None, version, None), values
     for (kanwil, version), totals in sums.kanwils.items():
         values = _snapshot_values(totals, infos[version])
         values.update(UnitSums.of_units(exacts.get((kanwil, version), [])).values())
-        rows[(Level.KANWIL, None, kanwil, version, None)] = values
+        yield (Level.KANWIL, None, kanwil, version, None), values
     for version, totals in sums.nation.items():
         values = _snapshot_values(totals, infos[version])
         values.update(UnitSums.of_units(exacts.get(version, [])).values())
-        rows[(Level.NATION, None, None, version, None)] = values
-    return rows
+        yield (Level.NATION, None, None, version, None), values
 
 
 # --------------------------------------------------------------------------- storing
@@ -241,11 +247,12 @@ STATE_FIELDS = ("pk", "level", "unit_id", "kanwil_id", "version_id", "service_id
                 "computed_at")
 
 
-def _store(period: Period, rows: dict[Key, dict], scope: Q, *, now: datetime, freeze: bool) -> int:
-    """Writes `rows` as the current snapshots of `scope`; returns how many rows were written.
+def _store(period: Period, rows: Iterable[tuple[Key, dict]], scope: Q, *, now: datetime, freeze: bool) -> int:
+    """Writes `rows` ((key, values) pairs) as the current snapshots of `scope`; returns how many rows were written.
 
     The current rows are read as plain tuples and compared with the new figures; changed working figures are
-    updated in place with one bulk_update, new revisions are inserted with one COPY (bulk_create on SQLite)."""
+    updated in place with one pipelined UPDATE, new revisions are inserted with one COPY that receives each row
+    as soon as it is computed (bulk_create on SQLite and for a few rows)."""
     stored = (Snapshot.objects.filter(scope, period=period, is_current=True)
               .annotate(indicators_text=Cast("indicators", TextField()))
               .values_list(*STATE_FIELDS, *("indicators_text" if f == "indicators" else f for f in FIGURE_FIELDS)))
@@ -258,34 +265,25 @@ def _store(period: Period, rows: dict[Key, dict], scope: Q, *, now: datetime, fr
     closed = period.status == Period.Status.CLOSED
     # After a reopening, the next freeze writes a new final revision even of figures that did not change.
     reopened_at = period.reopened_at
-    to_create: list[dict] = []
     to_update: list[tuple[int, tuple, datetime]] = []
     untouched: list[int] = []
     retired: list[int] = []
     offset = len(STATE_FIELDS)
-    for key, values in rows.items():
-        figures = tuple(values[f] for f in FIGURE_FIELDS)
-        old = current.pop(key, None)
-        if old is not None:
-            pk, is_final, computed_at = old[0], old[7], old[8]
-            if old[offset:] == figures and (is_final or not freeze) and not (
-                freeze and reopened_at is not None and computed_at < reopened_at
-            ):
-                untouched.append(pk)
+    with ExitStack() as stack:
+        inserter = _Inserter(stack)
+        for key, values in rows:
+            old = _compare(key, values, current, offset, freeze, reopened_at, untouched, to_update, retired, now)
+            if old is False:
                 continue
-            if not is_final and not freeze:
-                to_update.append((pk, figures, now))
-                continue
-            # A new revision: a frozen final one, or a change after the final one.
-            retired.append(pk)
-        level, unit_id, kanwil_id, version_id, service_id = key
-        to_create.append({
-            "level": level, "unit_id": unit_id, "kanwil_id": kanwil_id, "period_id": period.pk,
-            "version_id": version_id, "service_id": service_id,
-            "revision": old[6] + 1 if old is not None else 1, "is_current": True,
-            "is_final": freeze or (old is not None and old[7] and closed), "computed_at": now,
-            **dict(zip(FIGURE_FIELDS, figures, strict=True)),
-        })
+            level, unit_id, kanwil_id, version_id, service_id = key
+            inserter.add({
+                "level": level, "unit_id": unit_id, "kanwil_id": kanwil_id, "period_id": period.pk,
+                "version_id": version_id, "service_id": service_id,
+                "revision": old[6] + 1 if old is not None else 1, "is_current": True,
+                "is_final": freeze or (old is not None and old[7] and closed), "computed_at": now,
+                **dict(zip(FIGURE_FIELDS, values["_figures"], strict=True)),
+            })
+        created = inserter.close()
     # Scopes that no longer have any scoresheet: drop working figures, keep frozen ones.
     vanished = [row[0] for row in current.values() if not row[7]]
     if vanished:
@@ -301,8 +299,28 @@ def _store(period: Period, rows: dict[Key, dict], scope: Q, *, now: datetime, fr
                                "WHERE id = ANY(%s) AND NOT is_final", [now, untouched])
         else:
             Snapshot.objects.filter(pk__in=untouched, is_final=False).update(computed_at=now)
-    _insert(to_create)
-    return len(to_create) + len(to_update)
+    return created + len(to_update)
+
+
+def _compare(key: Key, values: dict, current: dict, offset: int, freeze: bool, reopened_at, untouched: list,
+             to_update: list, retired: list, now: datetime):
+    """Sorts one computed row against the stored one: False when nothing is to be inserted (untouched, or
+    updated in place), else the stored row the new revision follows (None for a new scope)."""
+    figures = values["_figures"] = tuple(values[f] for f in FIGURE_FIELDS)
+    old = current.pop(key, None)
+    if old is not None:
+        pk, is_final, computed_at = old[0], old[7], old[8]
+        if old[offset:] == figures and (is_final or not freeze) and not (
+            freeze and reopened_at is not None and computed_at < reopened_at
+        ):
+            untouched.append(pk)
+            return False
+        if not is_final and not freeze:
+            to_update.append((pk, figures, now))
+            return False
+        # A new revision: a frozen final one, or a change after the final one.
+        retired.append(pk)
+    return old
 
 
 def _update(rows: list[tuple[int, tuple, datetime]]) -> None:
@@ -329,22 +347,40 @@ INSERT_FIELDS = ("level", "unit", "kanwil", "period", "version", "service", "rev
                  *FIGURE_FIELDS, "computed_at")
 
 
-def _insert(rows: list[dict]) -> None:
-    """One COPY on PostgreSQL (Django's UNNEST insert quotes JSON text in arrays, slower than the figures),
-    bulk_create elsewhere."""
-    if not rows:
-        return
-    fields = [Snapshot._meta.get_field(name) for name in INSERT_FIELDS]
-    if connection.vendor != "postgresql" or len(rows) < 50:
-        Snapshot.objects.bulk_create([Snapshot(**{**row, "indicators": json.loads(row["indicators"])})
-                                      for row in rows], batch_size=500)
-        return
-    attnames = [f.attname for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {Snapshot._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in attnames])
+class _Inserter:
+    """New snapshot rows: the first few are held back; from the 50th on PostgreSQL, one COPY (Django's UNNEST
+    insert quotes JSON text in arrays, slower than the figures) receives them as they come, so that the
+    database parses and indexes rows while the next are computed. Otherwise bulk_create at close()."""
+
+    THRESHOLD = 50
+
+    def __init__(self, stack: ExitStack):
+        self.stack, self.pending, self.copy, self.count = stack, [], None, 0
+        fields = [Snapshot._meta.get_field(name) for name in INSERT_FIELDS]
+        self.attnames = [f.attname for f in fields]
+        self.columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+
+    def add(self, row: dict) -> None:
+        self.count += 1
+        if self.copy is not None:
+            self.copy.write_row([row[name] for name in self.attnames])
+            return
+        self.pending.append(row)
+        if connection.vendor == "postgresql" and len(self.pending) >= self.THRESHOLD:
+            cursor = self.stack.enter_context(connection.cursor())
+            self.copy = self.stack.enter_context(
+                cursor.cursor.copy(f"COPY {Snapshot._meta.db_table} ({self.columns}) FROM STDIN"))
+            for pending in self.pending:
+                self.copy.write_row([pending[name] for name in self.attnames])
+            self.pending = []
+
+    def close(self) -> int:
+        """Ends the COPY (or inserts the rows held back); returns how many rows were inserted."""
+        self.stack.close()
+        if self.pending:
+            Snapshot.objects.bulk_create([Snapshot(**{**row, "indicators": json.loads(row["indicators"])})
+                                          for row in self.pending], batch_size=500)
+        return self.count
 
 
 def _lock(period_id: int) -> Period:
@@ -362,7 +398,7 @@ def recompute_period(period_id: int, *, now: datetime | None = None, progress: P
         sums = aggregate_period(period)
         if progress:
             progress(1, 3)
-        rows = build_rows(sums, VersionInfo.load({version for _unit, version in sums.units}))
+        rows = iter_rows(sums, VersionInfo.load({version for _unit, version in sums.units}))
         if progress:
             progress(2, 3)
         written = _store(period, rows, Q(), now=now, freeze=freeze)
@@ -391,7 +427,7 @@ def recompute_unit(unit_id: int, period_id: int, *, now: datetime | None = None)
         for totals in units.values():
             totals.population = population
         current = Snapshot.objects.filter(period=period, is_current=True, service=None)
-        for snapshot in current.filter(level=Level.UNIT, unit__kanwil_id=kanwil_id).exclude(unit_id=unit_id):
+        for snapshot in _plain(current.filter(level=Level.UNIT, unit__kanwil_id=kanwil_id).exclude(unit_id=unit_id)):
             units[(snapshot.unit_id, snapshot.version_id)] = Totals.from_snapshot(snapshot, width)
         kanwils: dict[tuple[int, int], Totals] = {}
         for (_unit, version), totals in units.items():
@@ -409,7 +445,7 @@ def recompute_unit(unit_id: int, period_id: int, *, now: datetime | None = None)
             nation.setdefault(version, Totals(width)).add(kanwils[(kanwil_id, version)])
             unit_sums.setdefault(version, UnitSums()).add(UnitSums(
                 *_parse_sums(values["unit_nrr_sum"], values["unit_ik_sum"]), values["unit_count"]))
-        other_kanwils = list(current.filter(level=Level.KANWIL).exclude(kanwil_id=kanwil_id))
+        other_kanwils = _plain(current.filter(level=Level.KANWIL).exclude(kanwil_id=kanwil_id))
         if any(k.n_counted and not k.unit_count for k in other_kanwils):
             # Kanwil figures stored before their exact unit sums were: pool the nation afresh instead.
             stale = True
@@ -422,11 +458,22 @@ def recompute_unit(unit_id: int, period_id: int, *, now: datetime | None = None)
             rows[(Level.NATION, None, None, version, None)] = values
         scope = (Q(level=Level.UNIT, unit_id=unit_id) | Q(level=Level.KANWIL, kanwil_id=kanwil_id)
                  | Q(level=Level.NATION))
-        written = 0 if stale else _store(period, rows, scope, now=now, freeze=False)
+        written = 0 if stale else _store(period, rows.items(), scope, now=now, freeze=False)
     if stale:
         return recompute_period(period_id, now=now)
     logger.info("Recomputed unit %s in period %s: %d snapshot rows written", unit.code, period_id, written)
     return written
+
+
+# What Totals.from_snapshot and UnitSums.of_snapshot read of a stored snapshot.
+SUM_FIELDS = ("unit_id", "kanwil_id", "version_id", "n_counted", "n_flagged", "n_rejected", "last_response_at",
+              "score_total", "score_squares", "ik_population", "indicators", "n_ticketed", "unit_count",
+              "unit_nrr_sum", "unit_ik_sum")
+
+
+def _plain(snapshots) -> list[SimpleNamespace]:
+    """The stored sums of snapshots as plain attribute objects (no model instance per row)."""
+    return [SimpleNamespace(**row) for row in snapshots.values(*SUM_FIELDS)]
 
 
 def _parse_sums(nrr: str, ik: str) -> tuple[Exact, Exact]:
