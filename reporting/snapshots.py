@@ -3,7 +3,10 @@
 The database gives integer sums and counts of every scope (reporting/snapshot_sums.py: on PostgreSQL one
 GROUPING SETS query over reporting_scoretotal, the running totals kept by triggers; on SQLite a GROUP BY over
 responses_scoresheet added up in Python): a few thousand rows even for a million responses. Figures are computed
-with integer arithmetic (reporting/figures.py) and every row is written in bulk (COPY on PostgreSQL).
+with integer arithmetic (reporting/figures.py) and compared with the stored rows: only rows whose figures changed
+are written (new ones by one COPY on PostgreSQL, streamed while the next are computed; changed ones by one
+pipelined UPDATE). A row whose figures did not change is not touched and keeps its computed_at, so a recompute
+that changes nothing writes nothing and the API's ETag and Last-Modified stay as they were.
 No response row is ever loaded into Python.
 
 Revisions: while a period is open (or closed but not yet frozen) the current snapshot of a scope is
@@ -245,6 +248,7 @@ FIGURE_FIELDS = (
 )
 STATE_FIELDS = ("pk", "level", "unit_id", "kanwil_id", "version_id", "service_id", "revision", "is_final",
                 "computed_at")
+AT = len(STATE_FIELDS) + FIGURE_FIELDS.index("indicators")  # of the indicators among a stored row's values
 
 
 def _store(period: Period, rows: Iterable[tuple[Key, dict]], scope: Q, *, now: datetime, freeze: bool) -> int:
@@ -253,20 +257,20 @@ def _store(period: Period, rows: Iterable[tuple[Key, dict]], scope: Q, *, now: d
     The current rows are read as plain tuples and compared with the new figures; changed working figures are
     updated in place with one pipelined UPDATE, new revisions are inserted with one COPY that receives each row
     as soon as it is computed (bulk_create on SQLite and for a few rows)."""
-    stored = (Snapshot.objects.filter(scope, period=period, is_current=True)
-              .annotate(indicators_text=Cast("indicators", TextField()))
-              .values_list(*STATE_FIELDS, *("indicators_text" if f == "indicators" else f for f in FIGURE_FIELDS)))
-    at = len(STATE_FIELDS) + FIGURE_FIELDS.index("indicators")
     if connection.vendor == "postgresql":  # indicators::text is already in jsonb's canonical form
+        stored = (Snapshot.objects.filter(scope, period=period, is_current=True)
+                  .annotate(indicators_text=Cast("indicators", TextField()))
+                  .values_list(*STATE_FIELDS, *("indicators_text" if f == "indicators" else f for f in FIGURE_FIELDS)))
         current = {row[1:6]: row for row in stored}
     else:
-        current = {row[1:6]: (*row[:at], canonical_indicators(json.loads(row[at] or "[]")), *row[at + 1:])
-                   for row in stored}
+        stored = Snapshot.objects.filter(scope, period=period, is_current=True).values_list(*STATE_FIELDS,
+                                                                                            *FIGURE_FIELDS)
+        current = {row[1:6]: (*row[:AT], canonical_indicators(row[AT]), *row[AT + 1:]) for row in stored}
     closed = period.status == Period.Status.CLOSED
     # After a reopening, the next freeze writes a new final revision even of figures that did not change.
     reopened_at = period.reopened_at
     to_update: list[tuple[int, tuple, datetime]] = []
-    untouched: list[int] = []
+    untouched: list[int] = []  # unchanged figures keep their computed_at: nothing is written
     retired: list[int] = []
     offset = len(STATE_FIELDS)
     with ExitStack() as stack:
@@ -276,13 +280,10 @@ def _store(period: Period, rows: Iterable[tuple[Key, dict]], scope: Q, *, now: d
             if old is False:
                 continue
             level, unit_id, kanwil_id, version_id, service_id = key
-            inserter.add({
-                "level": level, "unit_id": unit_id, "kanwil_id": kanwil_id, "period_id": period.pk,
-                "version_id": version_id, "service_id": service_id,
-                "revision": old[6] + 1 if old is not None else 1, "is_current": True,
-                "is_final": freeze or (old is not None and old[7] and closed), "computed_at": now,
-                **dict(zip(FIGURE_FIELDS, values["_figures"], strict=True)),
-            })
+            # The values of INSERT_FIELDS, in order.
+            inserter.add((level, unit_id, kanwil_id, period.pk, version_id, service_id,
+                          old[6] + 1 if old is not None else 1, True,
+                          freeze or (old is not None and old[7] and closed), *values["_figures"], now))
         created = inserter.close()
     # Scopes that no longer have any scoresheet: drop working figures, keep frozen ones.
     vanished = [row[0] for row in current.values() if not row[7]]
@@ -292,13 +293,6 @@ def _store(period: Period, rows: Iterable[tuple[Key, dict]], scope: Q, *, now: d
         Snapshot.objects.filter(pk__in=retired).update(is_current=False)
     if to_update:
         _update(to_update)
-    if untouched and not freeze:
-        if connection.vendor == "postgresql":  # one array parameter, not one placeholder per row
-            with connection.cursor() as cursor:
-                cursor.execute(f"UPDATE {Snapshot._meta.db_table} SET computed_at = %s "  # noqa: S608
-                               "WHERE id = ANY(%s) AND NOT is_final", [now, untouched])
-        else:
-            Snapshot.objects.filter(pk__in=untouched, is_final=False).update(computed_at=now)
     return created + len(to_update)
 
 
@@ -355,15 +349,16 @@ class _Inserter:
     THRESHOLD = 50
 
     def __init__(self, stack: ExitStack):
-        self.stack, self.pending, self.copy, self.count = stack, [], None, 0
+        self.stack, self.copy, self.count = stack, None, 0
+        self.pending: list[tuple] = []
         fields = [Snapshot._meta.get_field(name) for name in INSERT_FIELDS]
         self.attnames = [f.attname for f in fields]
         self.columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
 
-    def add(self, row: dict) -> None:
+    def add(self, row: tuple) -> None:
         self.count += 1
         if self.copy is not None:
-            self.copy.write_row([row[name] for name in self.attnames])
+            self.copy.write_row(row)
             return
         self.pending.append(row)
         if connection.vendor == "postgresql" and len(self.pending) >= self.THRESHOLD:
@@ -371,15 +366,17 @@ class _Inserter:
             self.copy = self.stack.enter_context(
                 cursor.cursor.copy(f"COPY {Snapshot._meta.db_table} ({self.columns}) FROM STDIN"))
             for pending in self.pending:
-                self.copy.write_row([pending[name] for name in self.attnames])
+                self.copy.write_row(pending)
             self.pending = []
 
     def close(self) -> int:
         """Ends the COPY (or inserts the rows held back); returns how many rows were inserted."""
         self.stack.close()
         if self.pending:
-            Snapshot.objects.bulk_create([Snapshot(**{**row, "indicators": json.loads(row["indicators"])})
-                                          for row in self.pending], batch_size=500)
+            at = self.attnames.index("indicators")
+            Snapshot.objects.bulk_create([
+                Snapshot(**dict(zip(self.attnames, (*row[:at], json.loads(row[at]), *row[at + 1:]), strict=True)))
+                for row in self.pending], batch_size=500)
         return self.count
 
 
