@@ -33,8 +33,12 @@ def text_of(h: int) -> str:
 TEXTS = [text_of(h) for h in range(1001)]
 
 
+# IKs and NRRs in hundredths (0.00–100.00): one Decimal each, built once.
+DECIMALS = [Decimal(h).scaleb(-2) for h in range(10001)]
+
+
 def decimal_of(h: int) -> Decimal:
-    return Decimal(h).scaleb(-2)
+    return DECIMALS[h] if 0 <= h <= 10000 else Decimal(h).scaleb(-2)
 
 
 @dataclass(frozen=True)

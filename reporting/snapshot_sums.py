@@ -130,7 +130,8 @@ def _pivot(width: int) -> str:
     accepted = f"status = '{ACCEPTED}'"
 
     def total(expr: str, condition: str) -> str:
-        return f"CAST(COALESCE(SUM(CASE WHEN {condition} THEN {expr} ELSE 0 END), 0) AS BIGINT)"
+        # FILTER rather than SUM(CASE ...): the condition is tested without building a zero for every other row.
+        return f"CAST(COALESCE(SUM({expr}) FILTER (WHERE {condition}), 0) AS BIGINT)"
 
     columns = [total("n", accepted), total("n", f"{accepted} AND flagged"), total("n", f"NOT ({accepted})"),
                total("n", f"{accepted} AND ticketed"), "MAX(last_response_id)", total("t_sum", accepted),
@@ -231,6 +232,9 @@ def aggregate_period(period: Period) -> PeriodSums:
     sums = PeriodSums({}, {}, {}, {}, {})
     last_ids: dict[tuple[int, int, int], int] = {}
     with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            # The sort under the grouping sets (~40,000 rows of ~130 columns nationally) fits in memory.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, [period.pk])
         for row in cursor.fetchall():
             level, unit, kanwil, version, service = row[:5]

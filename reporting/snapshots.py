@@ -3,7 +3,10 @@
 The database gives integer sums and counts of every scope (reporting/snapshot_sums.py: on PostgreSQL one
 GROUPING SETS query over reporting_scoretotal, the running totals kept by triggers; on SQLite a GROUP BY over
 responses_scoresheet added up in Python): a few thousand rows even for a million responses. Figures are computed
-with integer arithmetic (reporting/figures.py) and every row is written in bulk (COPY on PostgreSQL).
+with integer arithmetic (reporting/figures.py) and compared with the stored rows: only rows whose figures changed
+are written (new ones by one COPY on PostgreSQL, streamed while the next are computed; changed ones by one
+pipelined UPDATE). A row whose figures did not change is not touched and keeps its computed_at, so a recompute
+that changes nothing writes nothing and the API's ETag and Last-Modified stay as they were.
 No response row is ever loaded into Python.
 
 Revisions: while a period is open (or closed but not yet frozen) the current snapshot of a scope is
@@ -12,21 +15,26 @@ updated in place. `freeze_final_snapshots` writes a new revision marked final. A
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from surveys.models import Period, Unit
 
-from .figures import Exact, Figure, decimal_of, figure, hundredths, spread
+from .figures import TEXTS, Exact, Figure, decimal_of, figure, hundredths, spread
 from .indices import TWO_PLACES
 from .models import Level, Snapshot
 from .snapshot_sums import (
@@ -63,19 +71,11 @@ def _snapshot_values(totals: Totals, info: VersionInfo) -> dict:
             else EMPTY[layout.width]
     else:
         ticketed = figure(totals.sums_ticketed, totals.counts_ticketed, layout)
-    sums, counts = totals.sums, totals.counts
-    sums_u, counts_u, sums_t, counts_t = (totals.sums_unflagged, totals.counts_unflagged, totals.sums_ticketed,
-                                          totals.counts_ticketed)
-    texts, texts_u, texts_t = full.indicators, unflagged.indicators, ticketed.indicators
-    indicators = [
-        {"code": code, "position": i + 1, "sum": sums[i], "count": counts[i], "nrr": texts[i],
-         "sum_unflagged": sums_u[i], "count_unflagged": counts_u[i], "nrr_unflagged": texts_u[i],
-         "sum_ticketed": sums_t[i], "count_ticketed": counts_t[i], "nrr_ticketed": texts_t[i]}
-        for i, code in enumerate(info.codes)
-    ]
     return {
         "n_counted": totals.n_counted, "n_flagged": totals.n_flagged, "n_rejected": totals.n_rejected,
-        "indicators": indicators, "last_response_at": totals.last_response_at,
+        "indicators": _indicators_text(totals, info.codes, full.indicators, unflagged.indicators,
+                                       ticketed.indicators),
+        "last_response_at": totals.last_response_at,
         "nrr": full.nrr, "ik": full.ik, "category": full.category,
         "nrr_unflagged": unflagged.nrr, "ik_unflagged": unflagged.ik, "category_unflagged": unflagged.category,
         "n_ticketed": totals.n_ticketed, "nrr_ticketed": ticketed.nrr, "ik_ticketed": ticketed.ik,
@@ -84,6 +84,54 @@ def _snapshot_values(totals: Totals, info: VersionInfo) -> dict:
         **_interval_values(totals, info, full.ik_exact),
         "_exact": (full.nrr_exact, full.ik_exact),
     }
+
+
+# A snapshot's indicator rows are kept as JSON text in PostgreSQL's jsonb output form (keys by length, then
+# bytes; ", " and ": " separators): the new text is compared with `indicators::text` of the stored row and
+# COPYed as it is, with no list of dicts built, encoded or decoded per indicator (a national recompute has ~80,000).
+INDICATOR_KEYS = sorted(("code", "position", "sum", "count", "nrr", "sum_unflagged", "count_unflagged",
+                         "nrr_unflagged", "sum_ticketed", "count_ticketed", "nrr_ticketed"),
+                        key=lambda k: (len(k), k))
+_FORMATS = {"nrr": "%s", "sum": "%d", "count": "%d", "nrr_unflagged": "%s", "sum_unflagged": "%d",
+            "count_unflagged": "%d", "nrr_ticketed": "%s", "sum_ticketed": "%d", "count_ticketed": "%d"}
+
+
+@functools.lru_cache(maxsize=64)
+def _indicators_template(codes: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The %-template of a version's indicator JSON text and the order of its per-indicator arguments."""
+    parts = []
+    for position, code in enumerate(codes, start=1):
+        fixed = {"code": json.dumps(code, ensure_ascii=False).replace("%", "%%"), "position": str(position)}
+        parts.append("{" + ", ".join(f'"{k}": {fixed.get(k) or _FORMATS[k]}' for k in INDICATOR_KEYS) + "}")
+    return "[" + ", ".join(parts) + "]", tuple(k for k in INDICATOR_KEYS if k in _FORMATS)
+
+
+QUOTED: dict[str | None, str] = {None: "null", **{t: f'"{t}"' for t in TEXTS}}
+
+
+def _quoted(text: str | None) -> str:
+    return QUOTED.get(text) or f'"{text}"'
+
+
+def _indicators_text(totals: Totals, codes: tuple[str, ...], texts: list, texts_u: list, texts_t: list) -> str:
+    template, order = _indicators_template(codes)
+    columns = {"nrr": [_quoted(t) for t in texts], "sum": totals.sums, "count": totals.counts,
+               "nrr_unflagged": [_quoted(t) for t in texts_u], "sum_unflagged": totals.sums_unflagged,
+               "count_unflagged": totals.counts_unflagged, "nrr_ticketed": [_quoted(t) for t in texts_t],
+               "sum_ticketed": totals.sums_ticketed, "count_ticketed": totals.counts_ticketed}
+    # zip stops at the version's width (the quoted texts' length); the sums lists may be wider.
+    return template % tuple(itertools.chain.from_iterable(zip(*(columns[k] for k in order), strict=False)))
+
+
+def canonical_indicators(indicators: list) -> str:
+    """Stored indicator rows (decoded JSON) as the text _indicators_text writes, to compare on SQLite, which keeps
+    the JSON text as written."""
+    def dumps(value) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    return "[" + ", ".join(
+        "{" + ", ".join(f"{dumps(k)}: {dumps(v)}" for k, v in sorted(row.items(), key=lambda kv: (len(kv[0]), kv[0])))
+        + "}" if isinstance(row, dict) else dumps(row) for row in indicators) + "]"
 
 
 FOUR_PLACES = Decimal("0.0001")
@@ -166,24 +214,28 @@ class UnitSums:
 
 def build_rows(sums: PeriodSums, infos: dict[int, VersionInfo]) -> dict[Key, dict]:
     """Values of every snapshot: per unit and service, per unit, and pooled per Kanwil and nation."""
-    rows: dict[Key, dict] = {}
+    return dict(iter_rows(sums, infos))
+
+
+def iter_rows(sums: PeriodSums, infos: dict[int, VersionInfo]) -> Iterator[tuple[Key, dict]]:
+    """build_rows one scope at a time (pooled scopes last), so that a full recompute streams its rows into the
+    COPY while the next are computed."""
     for (unit, version, service), totals in sums.services.items():
-        rows[(Level.UNIT, unit, None, version, service)] = _snapshot_values(totals, infos[version])
+        yield (Level.UNIT, unit, None, version, service), _snapshot_values(totals, infos[version])
     exacts: dict[tuple, list] = {}
     for (unit, version), totals in sums.units.items():
         values = _snapshot_values(totals, infos[version])
-        rows[(Level.UNIT, unit, None, version, None)] = values
         exacts.setdefault((sums.kanwil_of[unit], version), []).append(values["_exact"])
         exacts.setdefault(version, []).append(values["_exact"])
+        yield (Level.UNIT, unit, None, version, None), values
     for (kanwil, version), totals in sums.kanwils.items():
         values = _snapshot_values(totals, infos[version])
         values.update(UnitSums.of_units(exacts.get((kanwil, version), [])).values())
-        rows[(Level.KANWIL, None, kanwil, version, None)] = values
+        yield (Level.KANWIL, None, kanwil, version, None), values
     for version, totals in sums.nation.items():
         values = _snapshot_values(totals, infos[version])
         values.update(UnitSums.of_units(exacts.get(version, [])).values())
-        rows[(Level.NATION, None, None, version, None)] = values
-    return rows
+        yield (Level.NATION, None, None, version, None), values
 
 
 # --------------------------------------------------------------------------- storing
@@ -196,46 +248,43 @@ FIGURE_FIELDS = (
 )
 STATE_FIELDS = ("pk", "level", "unit_id", "kanwil_id", "version_id", "service_id", "revision", "is_final",
                 "computed_at")
+AT = len(STATE_FIELDS) + FIGURE_FIELDS.index("indicators")  # of the indicators among a stored row's values
 
 
-def _store(period: Period, rows: dict[Key, dict], scope: Q, *, now: datetime, freeze: bool) -> int:
-    """Writes `rows` as the current snapshots of `scope`; returns how many rows were written.
+def _store(period: Period, rows: Iterable[tuple[Key, dict]], scope: Q, *, now: datetime, freeze: bool) -> int:
+    """Writes `rows` ((key, values) pairs) as the current snapshots of `scope`; returns how many rows were written.
 
     The current rows are read as plain tuples and compared with the new figures; changed working figures are
-    updated in place with one bulk_update, new revisions are inserted with one COPY (bulk_create on SQLite)."""
-    current = {row[1:6]: row for row in Snapshot.objects.filter(scope, period=period, is_current=True)
-               .values_list(*STATE_FIELDS, *FIGURE_FIELDS)}
+    updated in place with one pipelined UPDATE, new revisions are inserted with one COPY that receives each row
+    as soon as it is computed (bulk_create on SQLite and for a few rows)."""
+    if connection.vendor == "postgresql":  # indicators::text is already in jsonb's canonical form
+        stored = (Snapshot.objects.filter(scope, period=period, is_current=True)
+                  .annotate(indicators_text=Cast("indicators", TextField()))
+                  .values_list(*STATE_FIELDS, *("indicators_text" if f == "indicators" else f for f in FIGURE_FIELDS)))
+        current = {row[1:6]: row for row in stored}
+    else:
+        stored = Snapshot.objects.filter(scope, period=period, is_current=True).values_list(*STATE_FIELDS,
+                                                                                            *FIGURE_FIELDS)
+        current = {row[1:6]: (*row[:AT], canonical_indicators(row[AT]), *row[AT + 1:]) for row in stored}
     closed = period.status == Period.Status.CLOSED
     # After a reopening, the next freeze writes a new final revision even of figures that did not change.
     reopened_at = period.reopened_at
-    to_create: list[dict] = []
     to_update: list[tuple[int, tuple, datetime]] = []
-    untouched: list[int] = []
+    untouched: list[int] = []  # unchanged figures keep their computed_at: nothing is written
     retired: list[int] = []
     offset = len(STATE_FIELDS)
-    for key, values in rows.items():
-        figures = tuple(values[f] for f in FIGURE_FIELDS)
-        old = current.pop(key, None)
-        if old is not None:
-            pk, is_final, computed_at = old[0], old[7], old[8]
-            if old[offset:] == figures and (is_final or not freeze) and not (
-                freeze and reopened_at is not None and computed_at < reopened_at
-            ):
-                untouched.append(pk)
+    with ExitStack() as stack:
+        inserter = _Inserter(stack)
+        for key, values in rows:
+            old = _compare(key, values, current, offset, freeze, reopened_at, untouched, to_update, retired, now)
+            if old is False:
                 continue
-            if not is_final and not freeze:
-                to_update.append((pk, figures, now))
-                continue
-            # A new revision: a frozen final one, or a change after the final one.
-            retired.append(pk)
-        level, unit_id, kanwil_id, version_id, service_id = key
-        to_create.append({
-            "level": level, "unit_id": unit_id, "kanwil_id": kanwil_id, "period_id": period.pk,
-            "version_id": version_id, "service_id": service_id,
-            "revision": old[6] + 1 if old is not None else 1, "is_current": True,
-            "is_final": freeze or (old is not None and old[7] and closed), "computed_at": now,
-            **dict(zip(FIGURE_FIELDS, figures, strict=True)),
-        })
+            level, unit_id, kanwil_id, version_id, service_id = key
+            # The values of INSERT_FIELDS, in order.
+            inserter.add((level, unit_id, kanwil_id, period.pk, version_id, service_id,
+                          old[6] + 1 if old is not None else 1, True,
+                          freeze or (old is not None and old[7] and closed), *values["_figures"], now))
+        created = inserter.close()
     # Scopes that no longer have any scoresheet: drop working figures, keep frozen ones.
     vanished = [row[0] for row in current.values() if not row[7]]
     if vanished:
@@ -244,19 +293,45 @@ def _store(period: Period, rows: dict[Key, dict], scope: Q, *, now: datetime, fr
         Snapshot.objects.filter(pk__in=retired).update(is_current=False)
     if to_update:
         _update(to_update)
-    if untouched and not freeze:
-        Snapshot.objects.filter(pk__in=untouched, is_final=False).update(computed_at=now)
-    _insert(to_create)
-    return len(to_create) + len(to_update)
+    return created + len(to_update)
+
+
+def _compare(key: Key, values: dict, current: dict, offset: int, freeze: bool, reopened_at, untouched: list,
+             to_update: list, retired: list, now: datetime):
+    """Sorts one computed row against the stored one: False when nothing is to be inserted (untouched, or
+    updated in place), else the stored row the new revision follows (None for a new scope)."""
+    figures = values["_figures"] = tuple(values[f] for f in FIGURE_FIELDS)
+    old = current.pop(key, None)
+    if old is not None:
+        pk, is_final, computed_at = old[0], old[7], old[8]
+        if old[offset:] == figures and (is_final or not freeze) and not (
+            freeze and reopened_at is not None and computed_at < reopened_at
+        ):
+            untouched.append(pk)
+            return False
+        if not is_final and not freeze:
+            to_update.append((pk, figures, now))
+            return False
+        # A new revision: a frozen final one, or a change after the final one.
+        retired.append(pk)
+    return old
 
 
 def _update(rows: list[tuple[int, tuple, datetime]]) -> None:
     """Working figures changed in place: one parameterised UPDATE sent for all rows (psycopg pipelines
     executemany), instead of bulk_update's CASE over every column."""
     fields = [Snapshot._meta.get_field(name) for name in (*FIGURE_FIELDS, "computed_at")]
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    postgresql = connection.vendor == "postgresql"
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = "
+                            + ("%s::jsonb" if postgresql and f.name == "indicators" else "%s") for f in fields)
     sql = f"UPDATE {Snapshot._meta.db_table} SET {assignments} WHERE id = %s"  # noqa: S608 - names from the model
-    params = [[f.get_db_prep_save(v, connection) for f, v in zip(fields, (*figures, now), strict=True)] + [pk]
+
+    def prepared(f, v):
+        if f.name == "indicators":  # the JSON text itself
+            return v if postgresql else f.get_db_prep_save(json.loads(v), connection)
+        return f.get_db_prep_save(v, connection)
+
+    params = [[prepared(f, v) for f, v in zip(fields, (*figures, now), strict=True)] + [pk]
               for pk, figures, now in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
@@ -266,42 +341,43 @@ INSERT_FIELDS = ("level", "unit", "kanwil", "period", "version", "service", "rev
                  *FIGURE_FIELDS, "computed_at")
 
 
-def _insert(rows: list[dict]) -> None:
-    """One COPY on PostgreSQL (Django's UNNEST insert quotes JSON text in arrays, slower than the figures),
-    bulk_create elsewhere."""
-    if not rows:
-        return
-    fields = [Snapshot._meta.get_field(name) for name in INSERT_FIELDS]
-    if connection.vendor != "postgresql" or len(rows) < 50:
-        Snapshot.objects.bulk_create([Snapshot(**row) for row in rows], batch_size=500)
-        return
-    attnames = [f.attname for f in fields]
-    json_at = attnames.index("indicators")
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {Snapshot._meta.db_table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                values = [row[name] for name in attnames]
-                values[json_at] = _indicators_json(values[json_at])
-                copy.write_row(values)
+class _Inserter:
+    """New snapshot rows: the first few are held back; from the 50th on PostgreSQL, one COPY (Django's UNNEST
+    insert quotes JSON text in arrays, slower than the figures) receives them as they come, so that the
+    database parses and indexes rows while the next are computed. Otherwise bulk_create at close()."""
 
+    THRESHOLD = 50
 
-INDICATOR_JSON = ('{"code": %s, "position": %d, "sum": %d, "count": %d, "nrr": %s, "sum_unflagged": %d, '
-                  '"count_unflagged": %d, "nrr_unflagged": %s, "sum_ticketed": %d, "count_ticketed": %d, '
-                  '"nrr_ticketed": %s}')
+    def __init__(self, stack: ExitStack):
+        self.stack, self.copy, self.count = stack, None, 0
+        self.pending: list[tuple] = []
+        fields = [Snapshot._meta.get_field(name) for name in INSERT_FIELDS]
+        self.attnames = [f.attname for f in fields]
+        self.columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
 
+    def add(self, row: tuple) -> None:
+        self.count += 1
+        if self.copy is not None:
+            self.copy.write_row(row)
+            return
+        self.pending.append(row)
+        if connection.vendor == "postgresql" and len(self.pending) >= self.THRESHOLD:
+            cursor = self.stack.enter_context(connection.cursor())
+            self.copy = self.stack.enter_context(
+                cursor.cursor.copy(f"COPY {Snapshot._meta.db_table} ({self.columns}) FROM STDIN"))
+            for pending in self.pending:
+                self.copy.write_row(pending)
+            self.pending = []
 
-def _indicators_json(indicators: list[dict]) -> str:
-    """json.dumps of a snapshot's indicator rows, from one template (a national recompute writes ~80,000)."""
-    dumps = json.dumps
-
-    def text(value: str | None) -> str:
-        return "null" if value is None else f'"{value}"'
-
-    return "[" + ", ".join(INDICATOR_JSON % (
-        dumps(r["code"]), r["position"], r["sum"], r["count"], text(r["nrr"]), r["sum_unflagged"],
-        r["count_unflagged"], text(r["nrr_unflagged"]), r["sum_ticketed"], r["count_ticketed"],
-        text(r["nrr_ticketed"])) for r in indicators) + "]"
+    def close(self) -> int:
+        """Ends the COPY (or inserts the rows held back); returns how many rows were inserted."""
+        self.stack.close()
+        if self.pending:
+            at = self.attnames.index("indicators")
+            Snapshot.objects.bulk_create([
+                Snapshot(**dict(zip(self.attnames, (*row[:at], json.loads(row[at]), *row[at + 1:]), strict=True)))
+                for row in self.pending], batch_size=500)
+        return self.count
 
 
 def _lock(period_id: int) -> Period:
@@ -319,7 +395,7 @@ def recompute_period(period_id: int, *, now: datetime | None = None, progress: P
         sums = aggregate_period(period)
         if progress:
             progress(1, 3)
-        rows = build_rows(sums, VersionInfo.load({version for _unit, version in sums.units}))
+        rows = iter_rows(sums, VersionInfo.load({version for _unit, version in sums.units}))
         if progress:
             progress(2, 3)
         written = _store(period, rows, Q(), now=now, freeze=freeze)
@@ -348,7 +424,7 @@ def recompute_unit(unit_id: int, period_id: int, *, now: datetime | None = None)
         for totals in units.values():
             totals.population = population
         current = Snapshot.objects.filter(period=period, is_current=True, service=None)
-        for snapshot in current.filter(level=Level.UNIT, unit__kanwil_id=kanwil_id).exclude(unit_id=unit_id):
+        for snapshot in _plain(current.filter(level=Level.UNIT, unit__kanwil_id=kanwil_id).exclude(unit_id=unit_id)):
             units[(snapshot.unit_id, snapshot.version_id)] = Totals.from_snapshot(snapshot, width)
         kanwils: dict[tuple[int, int], Totals] = {}
         for (_unit, version), totals in units.items():
@@ -366,7 +442,7 @@ def recompute_unit(unit_id: int, period_id: int, *, now: datetime | None = None)
             nation.setdefault(version, Totals(width)).add(kanwils[(kanwil_id, version)])
             unit_sums.setdefault(version, UnitSums()).add(UnitSums(
                 *_parse_sums(values["unit_nrr_sum"], values["unit_ik_sum"]), values["unit_count"]))
-        other_kanwils = list(current.filter(level=Level.KANWIL).exclude(kanwil_id=kanwil_id))
+        other_kanwils = _plain(current.filter(level=Level.KANWIL).exclude(kanwil_id=kanwil_id))
         if any(k.n_counted and not k.unit_count for k in other_kanwils):
             # Kanwil figures stored before their exact unit sums were: pool the nation afresh instead.
             stale = True
@@ -379,11 +455,22 @@ def recompute_unit(unit_id: int, period_id: int, *, now: datetime | None = None)
             rows[(Level.NATION, None, None, version, None)] = values
         scope = (Q(level=Level.UNIT, unit_id=unit_id) | Q(level=Level.KANWIL, kanwil_id=kanwil_id)
                  | Q(level=Level.NATION))
-        written = 0 if stale else _store(period, rows, scope, now=now, freeze=False)
+        written = 0 if stale else _store(period, rows.items(), scope, now=now, freeze=False)
     if stale:
         return recompute_period(period_id, now=now)
     logger.info("Recomputed unit %s in period %s: %d snapshot rows written", unit.code, period_id, written)
     return written
+
+
+# What Totals.from_snapshot and UnitSums.of_snapshot read of a stored snapshot.
+SUM_FIELDS = ("unit_id", "kanwil_id", "version_id", "n_counted", "n_flagged", "n_rejected", "last_response_at",
+              "score_total", "score_squares", "ik_population", "indicators", "n_ticketed", "unit_count",
+              "unit_nrr_sum", "unit_ik_sum")
+
+
+def _plain(snapshots) -> list[SimpleNamespace]:
+    """The stored sums of snapshots as plain attribute objects (no model instance per row)."""
+    return [SimpleNamespace(**row) for row in snapshots.values(*SUM_FIELDS)]
 
 
 def _parse_sums(nrr: str, ik: str) -> tuple[Exact, Exact]:

@@ -130,6 +130,27 @@ def test_recompute_is_idempotent_and_updates_in_place_while_open(worked, period)
     assert snap(Level.UNIT, "SPKP", unit=worked.semarang).n_counted == 6
 
 
+def test_a_recompute_that_changes_nothing_writes_nothing_and_keeps_computed_at(worked, period):
+    from datetime import UTC, datetime
+
+    first, later = datetime(2026, 11, 1, 8, 0, tzinfo=UTC), datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+    make_response(period=period, unit=worked.yogyakarta, scores={"SPKP": [3] * 8, "SPAK": [3] * 5})
+    written = recompute_period(period.pk, now=first)
+    assert written == Snapshot.objects.count() > 0
+    assert recompute_period(period.pk, now=later) == 0
+    assert set(Snapshot.objects.values_list("computed_at", flat=True)) == {first}
+    # A new response at Semarang rewrites Semarang's rows, Jawa Tengah's and the nation's, not Yogyakarta's.
+    make_response(period=period, unit=worked.semarang, scores={"SPKP": [4] * 8, "SPAK": [4] * 5})
+    assert recompute_period(period.pk, now=later) > 0
+    changed = Snapshot.objects.filter(computed_at=later)
+    assert not changed.filter(level=Level.UNIT, unit=worked.yogyakarta).exists()
+    assert not changed.filter(level=Level.KANWIL, kanwil=worked.diy).exists()
+    assert changed.filter(level=Level.NATION).count() == 2
+    assert snap(Level.UNIT, "SPKP", unit=worked.semarang).computed_at == later
+    assert snap(Level.KANWIL, "SPKP", kanwil=worked.jateng).computed_at == later
+    assert snap(Level.UNIT, "SPKP", unit=worked.yogyakarta).computed_at == first
+
+
 def test_empty_period_stores_nothing_rather_than_zero_indices(period, org):
     assert recompute_period(period.pk) == 0
     assert not Snapshot.objects.exists()
