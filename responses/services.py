@@ -83,6 +83,7 @@ def submit_response(
     checked: bool = False,
     channel: str | None = None,
     flood: bool = False,
+    savepoint: bool = True,
 ) -> tuple[Response, bool]:
     """Stores one response with one Scoresheet per instrument version; returns (response, created).
 
@@ -90,6 +91,8 @@ def submit_response(
     of `period` within its scale (pass checked=True when a form has already verified that). `flood`: the
     access point was over its rate limit, so the response is stored with a flood flag instead of refused. A repeated
     idempotency key, even from a concurrent request, returns the first response and stores nothing.
+    savepoint=False (inside the caller's transaction, e.g. a ticket's claim): no savepoint round trips, and a
+    repeated key raises IntegrityError for the caller, whose transaction is then rolled back whole.
     """
     now = now or timezone.now()
     if service.unit_id != access_point.unit_id:
@@ -120,10 +123,11 @@ def submit_response(
         if statements.can_insert_whole() and not assessment.flagged and _frozen_versions.issuperset(answers):
             # The usual case: the response and its scoresheets in one statement, whole or not at all.
             # Alone it needs no transaction; inside one, a savepoint keeps that usable after a repeated key.
-            with nullcontext() if transaction.get_connection().get_autocommit() else transaction.atomic():
+            with (nullcontext() if transaction.get_connection().get_autocommit()
+                  else transaction.atomic(savepoint=savepoint)):
                 statements.insert_whole(response, sheets)
         else:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=savepoint):
                 statements.insert_rows([response])
                 record_assessment(response, assessment, sheets=sheets, now=now)
                 for sheet in sheets:
@@ -132,6 +136,8 @@ def submit_response(
                     InstrumentVersion.objects.filter(pk__in=list(answers), frozen=False).update(frozen=True)
                 statements.insert_rows(sheets)
     except IntegrityError:
+        if not savepoint and not transaction.get_connection().get_autocommit():
+            raise  # the caller's transaction is unusable until it rolls back
         existing = Response.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
             raise

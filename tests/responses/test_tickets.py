@@ -97,6 +97,21 @@ def test_the_same_form_sent_twice_lands_on_thanks_once(client, survey, ticket):
     assert Response.objects.count() == 1
 
 
+def test_a_stored_form_sent_again_with_another_ticket_keeps_that_ticket_unused(client, survey):
+    first, second = issue_tickets(access_point=survey.counter, count=2, layout="a4", service=survey.deposit,
+                                  acting_user=system_actor()).tickets.order_by("pk")
+    page = client.get(f"/t/{first.code}/", HTTP_USER_AGENT=PHONE_UA)
+    data = {"token": token_from(page), "service": str(survey.deposit.pk), **answers_for(survey.versions)}
+    assert client.post(f"/t/{first.code}/", data).status_code == 303
+    # The same form (its idempotency key) posted to a second ticket: the thank-you page, one response, and the
+    # second ticket is still there for the next visitor.
+    again = client.post(f"/t/{second.code}/", data)
+    assert again.status_code == 303 and again["Location"] == survey.thanks_url
+    assert Response.objects.count() == 1
+    second.refresh_from_db()
+    assert not second.used and second.used_on is None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_redemptions_store_one_response(survey):
     batch = issue_tickets(access_point=survey.counter, count=1, layout="a4", acting_user=system_actor())
