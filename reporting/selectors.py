@@ -23,6 +23,7 @@ from .free_text import text_answers
 from .indices import Scale
 from .models import Level, Snapshot
 from .participation import daily_series, days_left, needed_path, pace_needed
+from .precision import precision_of
 
 TREND_PERIODS = 6
 
@@ -109,17 +110,10 @@ class IndexFigure:
     @property
     def precision_target(self) -> int | None:
         """Responses needed for a 95 % margin of ± PRECISION_TARGET_MARGIN IK points, given the observed
-        spread (and the population, when known); None before two responses."""
-        s = self.snapshot
-        if s is None or s.n_counted < 2:
+        spread (and the population, when known); None before two responses or with no spread."""
+        if self.snapshot is None:
             return None
-        variance = uncertainty.ik_variance(
-            uncertainty.Moments(s.n_counted, s.score_total, s.score_squares),
-            indicators=len(s.indicators) or self.version.indicators.count(),
-            scale=Scale(self.version.scale_min, self.version.scale_max))
-        if not variance:
-            return None
-        return uncertainty.precision_target(float(variance) ** 0.5, self.precision_margin, s.ik_population)
+        return precision_of(self.snapshot, self.version).needed
 
     @property
     def chart(self) -> dict:
