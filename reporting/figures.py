@@ -74,9 +74,18 @@ class Figure(NamedTuple):
 
 def figure(sums: list[int], counts: list[int], layout: Layout) -> Figure:
     """NRR_i, composite NRR (over the answered indicators), IK and category of one scope."""
+    width = layout.width
+    if len(counts) != width:  # a period's sums are as wide as its widest version
+        sums, counts = sums[:width], counts[:width]
+    first = counts[0] if width else 0
+    if first and counts.count(first) == width:
+        # Every counted response answered every indicator (the usual case): one denominator, no lcm.
+        two = 2 * first
+        texts = [TEXTS[h] if 0 <= h <= 1000 else text_of(h) for h in [(200 * total + first) // two for total in sums]]
+        return _composite(texts, sum(sums), first * width, layout)
     texts: list[str | None] = []
     answered = []
-    for i in range(layout.width):
+    for i in range(width):
         count = counts[i]
         if count:
             total = sums[i]
@@ -89,7 +98,11 @@ def figure(sums: list[int], counts: list[int], layout: Layout) -> Figure:
         return Figure(None, None, "", texts, None, None)
     common = math.lcm(*(count for _total, count in answered))
     num = sum(total * (common // count) for total, count in answered)
-    den = common * len(answered)
+    return _composite(texts, num, common * len(answered), layout)
+
+
+def _composite(texts: list[str | None], num: int, den: int, layout: Layout) -> Figure:
+    """The figure whose exact composite NRR is num/den."""
     span, minimum = layout.scale.maximum - layout.scale.minimum, layout.scale.minimum
     # IK = (1 + 3·(NRR − min)/(max − min)) × 25 = 25 + 75·(NRR − min)/(max − min).
     ik_num, ik_den = 25 * span * den + 75 * (num - minimum * den), span * den

@@ -14,6 +14,48 @@ class Level(models.TextChoices):
     NATION = "nation", _("Nasional")
 
 
+# A snapshot's indicator rows are stored compact, one JSON array per indicator in this order (its position is
+# its place in the list, from 1); IndicatorRowsField gives them back as dicts with these keys and "position".
+INDICATOR_ROW = ("code", "sum", "count", "nrr", "sum_unflagged", "count_unflagged", "nrr_unflagged",
+                 "sum_ticketed", "count_ticketed", "nrr_ticketed")
+
+
+def expand_indicator_rows(rows: list) -> list:
+    """Stored indicator rows as dicts (rows stored as dicts, by older code or by hand, are kept as they are)."""
+    return [dict(zip(INDICATOR_ROW, row, strict=False), position=position) if isinstance(row, list) else row
+            for position, row in enumerate(rows, start=1)]
+
+
+def compact_indicator_rows(rows: list) -> list:
+    """Indicator rows as stored: one list per indicator in INDICATOR_ROW order."""
+    return [[row.get(key) for key in INDICATOR_ROW] if isinstance(row, dict) else row for row in rows]
+
+
+class IndicatorRowsField(models.JSONField):
+    """A snapshot's indicator rows: compact JSON (INDICATOR_ROW) kept as written (PostgreSQL `json`, not `jsonb`).
+
+    A national recompute writes ~10,000 snapshots of 5–20 indicators, each with three sets of sums and NRRs.
+    Stored as objects with their keys these were 16 MB of text to parse, log and index per recompute; as arrays
+    they are a third of that. The rows are written by the recompute as text in jsonb's canonical form
+    (reporting/snapshots.py) and never queried by key, so the database only validates them instead of parsing
+    them into a tree. Values written through the ORM are compacted, bound as jsonb and cast on assignment, so
+    they are stored in the same canonical form. Reading gives the rows as dicts, as before."""
+
+    def db_type(self, connection):
+        return "json" if connection.vendor == "postgresql" else super().db_type(connection)
+
+    def from_db_value(self, value, expression, connection):
+        # psycopg decodes `json` itself (Django registers its text loader for `jsonb` only).
+        if not isinstance(value, list | dict):
+            value = super().from_db_value(value, expression, connection)
+        return expand_indicator_rows(value) if isinstance(value, list) else value
+
+    def get_prep_value(self, value):
+        if isinstance(value, list):
+            value = compact_indicator_rows(value)
+        return super().get_prep_value(value)
+
+
 class SnapshotQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True)
@@ -39,11 +81,21 @@ class Snapshot(models.Model):
     """
 
     level = models.CharField(max_length=10, choices=Level.choices)
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshots")
-    kanwil = models.ForeignKey(Kanwil, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshots")
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="snapshots")
-    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="snapshots")
-    service = models.ForeignKey(UnitService, on_delete=models.CASCADE, null=True, blank=True)
+    # The scope columns carry no row-by-row foreign-key constraint: a national recompute writes ~10,000 rows,
+    # and checking five references per row at commit cost more than computing them. Snapshots are derived
+    # figures, rebuilt from the scoresheets; deletes cascade (or are protected) through the ORM as before, and
+    # on PostgreSQL one statement-level trigger (reporting/snapshot_integrity_sql.py) refuses any insert or
+    # update whose references do not exist, with one anti-join per statement.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshots",
+                             db_constraint=False)
+    kanwil = models.ForeignKey(Kanwil, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshots",
+                               db_constraint=False)
+    # Indexed by Meta.indexes' (period, level, is_current), which every lookup by period uses.
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="snapshots", db_index=False,
+                               db_constraint=False)
+    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="snapshots",
+                                db_constraint=False)
+    service = models.ForeignKey(UnitService, on_delete=models.CASCADE, null=True, blank=True, db_constraint=False)
     revision = models.PositiveIntegerField(default=1)
     is_current = models.BooleanField(default=True)
     is_final = models.BooleanField(default=False)
@@ -53,7 +105,7 @@ class Snapshot(models.Model):
     n_rejected = models.PositiveIntegerField(default=0)  # excluded by a reviewer
     # [{"code": "SPKP1", "sum": 17, "count": 5, "nrr": "3.40", "sum_unflagged": ..., "count_unflagged": ...,
     #   "nrr_unflagged": ..., "sum_ticketed": ..., "count_ticketed": ..., "nrr_ticketed": ...}]
-    indicators = models.JSONField(default=list)
+    indicators = IndicatorRowsField(default=list)
     nrr = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     ik = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     category = models.CharField(max_length=2, blank=True)

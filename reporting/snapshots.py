@@ -22,23 +22,26 @@ import logging
 import math
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, TextField
+from django.db.models import BigIntegerField, Exists, Func, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from surveys.models import Period, Unit
 
 from .figures import TEXTS, Exact, Figure, decimal_of, figure, hundredths, spread
+from .figures_bulk import bulk_values
 from .indices import TWO_PLACES
-from .models import Level, Snapshot
+from .models import INDICATOR_ROW, Level, Snapshot
 from .snapshot_sums import (
+    EPOCH,
     PeriodSums,
+    SumsTable,
     Totals,
     VersionInfo,
     aggregate_period,
@@ -58,8 +61,14 @@ Key = tuple[str, int | None, int | None, int, int | None]
 
 
 # --------------------------------------------------------------------------- rows to store
-def _snapshot_values(totals: Totals, info: VersionInfo) -> dict:
-    """A snapshot's stored figures from its integer sums (reporting.figures: integers only until display)."""
+# A snapshot's stored figures are built as one list in FIGURE_FIELDS order (below), not as a dict per scope: a
+# national recompute builds ~10,000 of them.
+_NO_UNIT_SUMS = (None, None, "", "", 0)  # unit_average_nrr ... unit_count of a UPT's own row
+
+
+def _snapshot_values(totals: Totals, info: VersionInfo) -> tuple[list, tuple[Exact | None, Exact | None]]:
+    """A snapshot's stored figures (in FIGURE_FIELDS order) from its integer sums, and its exact NRR and IK
+    (reporting.figures: integers only until display)."""
     layout = info.layout
     full = figure(totals.sums, totals.counts, layout)
     # Most scopes have no flagged or no ticket response: the same sums give the same figure.
@@ -71,27 +80,18 @@ def _snapshot_values(totals: Totals, info: VersionInfo) -> dict:
             else EMPTY[layout.width]
     else:
         ticketed = figure(totals.sums_ticketed, totals.counts_ticketed, layout)
-    return {
-        "n_counted": totals.n_counted, "n_flagged": totals.n_flagged, "n_rejected": totals.n_rejected,
-        "indicators": _indicators_text(totals, info.codes, full.indicators, unflagged.indicators,
-                                       ticketed.indicators),
-        "last_response_at": totals.last_response_at,
-        "nrr": full.nrr, "ik": full.ik, "category": full.category,
-        "nrr_unflagged": unflagged.nrr, "ik_unflagged": unflagged.ik, "category_unflagged": unflagged.category,
-        "n_ticketed": totals.n_ticketed, "nrr_ticketed": ticketed.nrr, "ik_ticketed": ticketed.ik,
-        "category_ticketed": ticketed.category,
-        "unit_average_nrr": None, "unit_average_ik": None, "unit_nrr_sum": "", "unit_ik_sum": "", "unit_count": 0,
-        **_interval_values(totals, info, full.ik_exact),
-        "_exact": (full.nrr_exact, full.ik_exact),
-    }
+    return [
+        totals.n_counted, totals.n_flagged, totals.n_rejected,
+        _indicators_text(totals, info.codes, full.indicators, unflagged.indicators, ticketed.indicators),
+        totals.last_response_at, full.nrr, full.ik, full.category, unflagged.nrr, unflagged.ik, unflagged.category,
+        totals.n_ticketed, ticketed.nrr, ticketed.ik, ticketed.category, *_NO_UNIT_SUMS,
+        *_interval_values(totals, info, full.ik_exact),
+    ], (full.nrr_exact, full.ik_exact)
 
 
-# A snapshot's indicator rows are kept as JSON text in PostgreSQL's jsonb output form (keys by length, then
-# bytes; ", " and ": " separators): the new text is compared with `indicators::text` of the stored row and
-# COPYed as it is, with no list of dicts built, encoded or decoded per indicator (a national recompute has ~80,000).
-INDICATOR_KEYS = sorted(("code", "position", "sum", "count", "nrr", "sum_unflagged", "count_unflagged",
-                         "nrr_unflagged", "sum_ticketed", "count_ticketed", "nrr_ticketed"),
-                        key=lambda k: (len(k), k))
+# A snapshot's indicator rows are kept as compact JSON text (reporting.models.INDICATOR_ROW) in PostgreSQL's
+# jsonb output form (", " separators): the new text is compared with the stored text (`indicators::text`)
+# and COPYed as it is, with no list built, encoded or decoded per indicator (a national recompute has ~80,000).
 _FORMATS = {"nrr": "%s", "sum": "%d", "count": "%d", "nrr_unflagged": "%s", "sum_unflagged": "%d",
             "count_unflagged": "%d", "nrr_ticketed": "%s", "sum_ticketed": "%d", "count_ticketed": "%d"}
 
@@ -100,38 +100,28 @@ _FORMATS = {"nrr": "%s", "sum": "%d", "count": "%d", "nrr_unflagged": "%s", "sum
 def _indicators_template(codes: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
     """The %-template of a version's indicator JSON text and the order of its per-indicator arguments."""
     parts = []
-    for position, code in enumerate(codes, start=1):
-        fixed = {"code": json.dumps(code, ensure_ascii=False).replace("%", "%%"), "position": str(position)}
-        parts.append("{" + ", ".join(f'"{k}": {fixed.get(k) or _FORMATS[k]}' for k in INDICATOR_KEYS) + "}")
-    return "[" + ", ".join(parts) + "]", tuple(k for k in INDICATOR_KEYS if k in _FORMATS)
+    for code in codes:
+        fixed = {"code": json.dumps(code, ensure_ascii=False).replace("%", "%%")}
+        parts.append("[" + ", ".join(fixed.get(k) or _FORMATS[k] for k in INDICATOR_ROW) + "]")
+    return "[" + ", ".join(parts) + "]", tuple(k for k in INDICATOR_ROW if k in _FORMATS)
 
 
 QUOTED: dict[str | None, str] = {None: "null", **{t: f'"{t}"' for t in TEXTS}}
 
 
-def _quoted(text: str | None) -> str:
-    return QUOTED.get(text) or f'"{text}"'
+def _quoted(texts: list) -> list[str]:
+    quoted = QUOTED
+    return [quoted[t] if t in quoted else f'"{t}"' for t in texts]
 
 
 def _indicators_text(totals: Totals, codes: tuple[str, ...], texts: list, texts_u: list, texts_t: list) -> str:
     template, order = _indicators_template(codes)
-    columns = {"nrr": [_quoted(t) for t in texts], "sum": totals.sums, "count": totals.counts,
-               "nrr_unflagged": [_quoted(t) for t in texts_u], "sum_unflagged": totals.sums_unflagged,
-               "count_unflagged": totals.counts_unflagged, "nrr_ticketed": [_quoted(t) for t in texts_t],
+    columns = {"nrr": _quoted(texts), "sum": totals.sums, "count": totals.counts,
+               "nrr_unflagged": _quoted(texts_u), "sum_unflagged": totals.sums_unflagged,
+               "count_unflagged": totals.counts_unflagged, "nrr_ticketed": _quoted(texts_t),
                "sum_ticketed": totals.sums_ticketed, "count_ticketed": totals.counts_ticketed}
     # zip stops at the version's width (the quoted texts' length); the sums lists may be wider.
-    return template % tuple(itertools.chain.from_iterable(zip(*(columns[k] for k in order), strict=False)))
-
-
-def canonical_indicators(indicators: list) -> str:
-    """Stored indicator rows (decoded JSON) as the text _indicators_text writes, to compare on SQLite, which keeps
-    the JSON text as written."""
-    def dumps(value) -> str:
-        return json.dumps(value, ensure_ascii=False)
-
-    return "[" + ", ".join(
-        "{" + ", ".join(f"{dumps(k)}: {dumps(v)}" for k, v in sorted(row.items(), key=lambda kv: (len(kv[0]), kv[0])))
-        + "}" if isinstance(row, dict) else dumps(row) for row in indicators) + "]"
+    return template % tuple(itertools.chain.from_iterable(zip(*[columns[k] for k in order], strict=False)))
 
 
 FOUR_PLACES = Decimal("0.0001")
@@ -148,20 +138,15 @@ class _Empty(dict):
 EMPTY = _Empty()
 
 
-def _interval_values(totals: Totals, info: VersionInfo, ik: Exact | None) -> dict:
-    """The stored uncertainty of one scope's IK (reporting/uncertainty.py, computed by reporting/figures.py)."""
+def _interval_values(totals: Totals, info: VersionInfo, ik: Exact | None) -> tuple:
+    """The stored uncertainty of one scope's IK (reporting/uncertainty.py, computed by reporting/figures.py):
+    score_total ... ik_categories_95 in FIGURE_FIELDS order."""
     result = spread(totals.n_counted, totals.score_total, totals.score_squares, ik, info.layout, totals.population)
-    values = {"score_total": totals.score_total, "score_squares": totals.score_squares,
-              "ik_population": totals.population}
     if result is None:
-        return {**values, "ik_se": None, "ik_margin_95": None, "ik_low_95": None, "ik_high_95": None,
-                "ik_categories_95": ""}
-    return {
-        **values,
-        "ik_se": Decimal(repr(result.se)).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP),
-        "ik_margin_95": _two(result.margin), "ik_low_95": _two(result.low), "ik_high_95": _two(result.high),
-        "ik_categories_95": ",".join(result.categories),
-    }
+        return totals.score_total, totals.score_squares, totals.population, None, None, None, None, ""
+    return (totals.score_total, totals.score_squares, totals.population,
+            Decimal(repr(result.se)).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP), _two(result.margin),
+            _two(result.low), _two(result.high), ",".join(result.categories))
 
 
 def _two(value: float) -> Decimal:
@@ -200,42 +185,55 @@ class UnitSums:
             self.nrr, self.ik = _exact_sum([self.nrr, other.nrr]), _exact_sum([self.ik, other.ik])
             self.count += other.count
 
-    def values(self) -> dict:
+    def values(self) -> tuple:
+        """unit_average_nrr, unit_average_ik, unit_nrr_sum, unit_ik_sum and unit_count (FIGURE_FIELDS order)."""
         if not self.count:
-            return {"unit_average_nrr": None, "unit_average_ik": None, "unit_nrr_sum": "", "unit_ik_sum": "",
-                    "unit_count": 0}
-        return {
-            "unit_average_nrr": decimal_of(hundredths(self.nrr[0], self.nrr[1] * self.count)),
-            "unit_average_ik": decimal_of(hundredths(self.ik[0], self.ik[1] * self.count)),
-            "unit_nrr_sum": str(Fraction(*self.nrr)), "unit_ik_sum": str(Fraction(*self.ik)),
-            "unit_count": self.count,
-        }
+            return _NO_UNIT_SUMS
+        return (decimal_of(hundredths(self.nrr[0], self.nrr[1] * self.count)),
+                decimal_of(hundredths(self.ik[0], self.ik[1] * self.count)),
+                str(Fraction(*self.nrr)), str(Fraction(*self.ik)), self.count)
 
 
-def build_rows(sums: PeriodSums, infos: dict[int, VersionInfo]) -> dict[Key, dict]:
-    """Values of every snapshot: per unit and service, per unit, and pooled per Kanwil and nation."""
-    return dict(iter_rows(sums, infos))
+Row = tuple[Key, list | tuple]  # a scope and its figures in FIGURE_FIELDS order
 
 
-def iter_rows(sums: PeriodSums, infos: dict[int, VersionInfo]) -> Iterator[tuple[Key, dict]]:
-    """build_rows one scope at a time (pooled scopes last), so that a full recompute streams its rows into the
-    COPY while the next are computed."""
-    for (unit, version, service), totals in sums.services.items():
-        yield (Level.UNIT, unit, None, version, service), _snapshot_values(totals, infos[version])
+def build_rows(table: SumsTable, infos: dict[int, VersionInfo]) -> dict[Key, list]:
+    """Figures of every snapshot: per unit and service, per unit, and pooled per Kanwil and nation."""
+    return dict(iter_rows(table, infos))
+
+
+def iter_rows(table: SumsTable, infos: dict[int, VersionInfo]) -> Iterator[Row]:
+    """Every scope's figures, a version at a time through reporting.figures_bulk; a scope it leaves to the
+    reference (see there) is computed by _snapshot_values. Pooled scopes come last, with the exact sums of
+    their units' NRR and IK."""
+    by_version: dict[int, list[int]] = {}
+    for row, key in enumerate(table.keys):
+        by_version.setdefault(key[3], []).append(row)
     exacts: dict[tuple, list] = {}
-    for (unit, version), totals in sums.units.items():
-        values = _snapshot_values(totals, infos[version])
-        exacts.setdefault((sums.kanwil_of[unit], version), []).append(values["_exact"])
-        exacts.setdefault(version, []).append(values["_exact"])
-        yield (Level.UNIT, unit, None, version, None), values
-    for (kanwil, version), totals in sums.kanwils.items():
-        values = _snapshot_values(totals, infos[version])
-        values.update(UnitSums.of_units(exacts.get((kanwil, version), [])).values())
-        yield (Level.KANWIL, None, kanwil, version, None), values
-    for version, totals in sums.nation.items():
-        values = _snapshot_values(totals, infos[version])
-        values.update(UnitSums.of_units(exacts.get(version, [])).values())
-        yield (Level.NATION, None, None, version, None), values
+    pooled: list[Row] = []
+    for version, rows in by_version.items():
+        info = infos[version]
+        template, order = _indicators_template(info.codes)
+        bulk = bulk_values(table.matrix[rows], table.width, info.layout, template, order,
+                           [table.last_at[r] for r in rows], [table.populations[r] for r in rows])
+        exact_only = bulk.exact_only.tolist()
+        for k, row in enumerate(rows):
+            key = table.keys[row]
+            values, exact = (_snapshot_values(table.totals(row), info) if exact_only[k]
+                             else (bulk.values[k], bulk.exacts[k]))
+            if key[0] != Level.UNIT:
+                pooled.append((key, values))
+                continue
+            if key[4] is None:
+                exacts.setdefault((table.kanwil_of[key[1]], version), []).append(exact)
+                exacts.setdefault(version, []).append(exact)
+            yield key, values
+    for key, figures in pooled:
+        level, _unit, kanwil, version, _service = key
+        values = list(figures)
+        values[UNIT_SUMS] = UnitSums.of_units(exacts.get((kanwil, version) if level == Level.KANWIL else version,
+                                                         [])).values()
+        yield key, values
 
 
 # --------------------------------------------------------------------------- storing
@@ -248,24 +246,31 @@ FIGURE_FIELDS = (
 )
 STATE_FIELDS = ("pk", "level", "unit_id", "kanwil_id", "version_id", "service_id", "revision", "is_final",
                 "computed_at")
-AT = len(STATE_FIELDS) + FIGURE_FIELDS.index("indicators")  # of the indicators among a stored row's values
+UNIT_SUMS = slice(FIGURE_FIELDS.index("unit_average_nrr"), FIGURE_FIELDS.index("unit_count") + 1)
 
 
-def _store(period: Period, rows: Iterable[tuple[Key, dict]], scope: Q, *, now: datetime, freeze: bool) -> int:
-    """Writes `rows` ((key, values) pairs) as the current snapshots of `scope`; returns how many rows were written.
+def _store(period: Period, rows: Iterable[Row], scope: Q, *, now: datetime, freeze: bool) -> int:
+    """Writes `rows` ((key, figures) pairs) as the current snapshots of `scope`; returns how many rows were written.
 
     The current rows are read as plain tuples and compared with the new figures; changed working figures are
     updated in place with one pipelined UPDATE, new revisions are inserted with one COPY that receives each row
     as soon as it is computed (bulk_create on SQLite and for a few rows)."""
-    if connection.vendor == "postgresql":  # indicators::text is already in jsonb's canonical form
-        stored = (Snapshot.objects.filter(scope, period=period, is_current=True)
-                  .annotate(indicators_text=Cast("indicators", TextField()))
-                  .values_list(*STATE_FIELDS, *("indicators_text" if f == "indicators" else f for f in FIGURE_FIELDS)))
-        current = {row[1:6]: row for row in stored}
+    # The stored indicator text as written (compared with the new text as it is); on PostgreSQL the two
+    # timestamps as microseconds since the epoch (parsing 20,000 timestamps costs more than the figures).
+    postgresql = connection.vendor == "postgresql"
+    replaced = {"indicators": Cast("indicators", TextField())}
+    if postgresql:
+        replaced.update(computed_at=EpochMicroseconds("computed_at"),
+                        last_response_at=EpochMicroseconds("last_response_at"))
+    stored = (Snapshot.objects.filter(scope, period=period, is_current=True)
+              .annotate(**{f"stored_{name}": expression for name, expression in replaced.items()})
+              .values_list(*(f"stored_{f}" if f in replaced else f for f in (*STATE_FIELDS, *FIGURE_FIELDS))))
+    if postgresql:
+        computed, last = STATE_FIELDS.index("computed_at"), len(STATE_FIELDS) + FIGURE_FIELDS.index("last_response_at")
+        current = {row[1:6]: (*row[:computed], _instant(row[computed]), *row[computed + 1:last],
+                              _instant(row[last]), *row[last + 1:]) for row in stored}
     else:
-        stored = Snapshot.objects.filter(scope, period=period, is_current=True).values_list(*STATE_FIELDS,
-                                                                                            *FIGURE_FIELDS)
-        current = {row[1:6]: (*row[:AT], canonical_indicators(row[AT]), *row[AT + 1:]) for row in stored}
+        current = {row[1:6]: row for row in stored}
     closed = period.status == Period.Status.CLOSED
     # After a reopening, the next freeze writes a new final revision even of figures that did not change.
     reopened_at = period.reopened_at
@@ -276,14 +281,15 @@ def _store(period: Period, rows: Iterable[tuple[Key, dict]], scope: Q, *, now: d
     with ExitStack() as stack:
         inserter = _Inserter(stack)
         for key, values in rows:
-            old = _compare(key, values, current, offset, freeze, reopened_at, untouched, to_update, retired, now)
+            figures = values if type(values) is tuple else tuple(values)
+            old = _compare(key, figures, current, offset, freeze, reopened_at, untouched, to_update, retired, now)
             if old is False:
                 continue
             level, unit_id, kanwil_id, version_id, service_id = key
             # The values of INSERT_FIELDS, in order.
             inserter.add((level, unit_id, kanwil_id, period.pk, version_id, service_id,
                           old[6] + 1 if old is not None else 1, True,
-                          freeze or (old is not None and old[7] and closed), *values["_figures"], now))
+                          freeze or (old is not None and old[7] and closed), *figures, now))
         created = inserter.close()
     # Scopes that no longer have any scoresheet: drop working figures, keep frozen ones.
     vanished = [row[0] for row in current.values() if not row[7]]
@@ -296,11 +302,21 @@ def _store(period: Period, rows: Iterable[tuple[Key, dict]], scope: Q, *, now: d
     return created + len(to_update)
 
 
-def _compare(key: Key, values: dict, current: dict, offset: int, freeze: bool, reopened_at, untouched: list,
+class EpochMicroseconds(Func):
+    """A timestamp as integer microseconds since the epoch (PostgreSQL)."""
+
+    template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) * 1000000 AS BIGINT)"
+    output_field = BigIntegerField()
+
+
+def _instant(microseconds: int | None) -> datetime | None:
+    return None if microseconds is None else EPOCH + timedelta(microseconds=microseconds)
+
+
+def _compare(key: Key, figures: tuple, current: dict, offset: int, freeze: bool, reopened_at, untouched: list,
              to_update: list, retired: list, now: datetime):
     """Sorts one computed row against the stored one: False when nothing is to be inserted (untouched, or
     updated in place), else the stored row the new revision follows (None for a new scope)."""
-    figures = values["_figures"] = tuple(values[f] for f in FIGURE_FIELDS)
     old = current.pop(key, None)
     if old is not None:
         pk, is_final, computed_at = old[0], old[7], old[8]
@@ -323,7 +339,7 @@ def _update(rows: list[tuple[int, tuple, datetime]]) -> None:
     fields = [Snapshot._meta.get_field(name) for name in (*FIGURE_FIELDS, "computed_at")]
     postgresql = connection.vendor == "postgresql"
     assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = "
-                            + ("%s::jsonb" if postgresql and f.name == "indicators" else "%s") for f in fields)
+                            + ("%s::json" if postgresql and f.name == "indicators" else "%s") for f in fields)
     sql = f"UPDATE {Snapshot._meta.db_table} SET {assignments} WHERE id = %s"  # noqa: S608 - names from the model
 
     def prepared(f, v):
@@ -344,30 +360,54 @@ INSERT_FIELDS = ("level", "unit", "kanwil", "period", "version", "service", "rev
 class _Inserter:
     """New snapshot rows: the first few are held back; from the 50th on PostgreSQL, one COPY (Django's UNNEST
     insert quotes JSON text in arrays, slower than the figures) receives them as they come, so that the
-    database parses and indexes rows while the next are computed. Otherwise bulk_create at close()."""
+    database parses and indexes rows while the next are computed. Otherwise bulk_create at close().
+
+    Rows are written to the COPY as text lines joined here (psycopg's write_row formats each value in turn,
+    half the cost of the figures): every value's str() is its COPY text (True, Decimal, ISO datetime), None is
+    \\N, and a line whose text needs COPY escapes (a tab, newline or backslash inside a value) goes through
+    write_row instead."""
 
     THRESHOLD = 50
+    CHUNK = 256  # lines per write
 
     def __init__(self, stack: ExitStack):
         self.stack, self.copy, self.count = stack, None, 0
         self.pending: list[tuple] = []
+        self.lines: list[str] = []
         fields = [Snapshot._meta.get_field(name) for name in INSERT_FIELDS]
         self.attnames = [f.attname for f in fields]
         self.columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        self.tabs = len(fields) - 1
 
     def add(self, row: tuple) -> None:
         self.count += 1
         if self.copy is not None:
-            self.copy.write_row(row)
+            self._write(row)
             return
         self.pending.append(row)
         if connection.vendor == "postgresql" and len(self.pending) >= self.THRESHOLD:
             cursor = self.stack.enter_context(connection.cursor())
             self.copy = self.stack.enter_context(
                 cursor.cursor.copy(f"COPY {Snapshot._meta.db_table} ({self.columns}) FROM STDIN"))
+            self.stack.callback(self._flush)  # runs before the COPY ends (callbacks unwind first)
             for pending in self.pending:
-                self.copy.write_row(pending)
+                self._write(pending)
             self.pending = []
+
+    def _write(self, row: tuple) -> None:
+        line = "\t".join(["\\N" if value is None else str(value) for value in row])
+        if (line.count("\t") != self.tabs or line.count("\\") != row.count(None) or "\n" in line
+                or "\r" in line):
+            self.copy.write_row(row)
+            return
+        self.lines.append(line)
+        if len(self.lines) >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.lines:
+            self.copy.write("\n".join(self.lines) + "\n")
+            self.lines = []
 
     def close(self) -> int:
         """Ends the COPY (or inserts the rows held back); returns how many rows were inserted."""
@@ -395,7 +435,7 @@ def recompute_period(period_id: int, *, now: datetime | None = None, progress: P
         sums = aggregate_period(period)
         if progress:
             progress(1, 3)
-        rows = iter_rows(sums, VersionInfo.load({version for _unit, version in sums.units}))
+        rows = iter_rows(sums, VersionInfo.load({key[3] for key in sums.keys}))
         if progress:
             progress(2, 3)
         written = _store(period, rows, Q(), now=now, freeze=freeze)
@@ -432,16 +472,16 @@ def recompute_unit(unit_id: int, period_id: int, *, now: datetime | None = None)
         sums = PeriodSums(services, units, kanwils, {}, {u: kanwil_id for u, _v in units})
         infos = VersionInfo.load({version for _unit, version in units}
                                  | set(current.filter(level=Level.KANWIL).values_list("version_id", flat=True)))
-        rows = build_rows(sums, infos)
+        rows = build_rows(SumsTable.of(sums, width), infos)
         # Only this unit's rows are rewritten among the units (the Kanwil's others were read, not changed).
         rows = {k: v for k, v in rows.items() if k[0] != Level.UNIT or k[1] == unit_id}
         nation: dict[int, Totals] = {}
         unit_sums: dict[int, UnitSums] = {}
         for (_kanwil, version), _totals in kanwils.items():
-            values = rows[(Level.KANWIL, None, kanwil_id, version, None)]
+            _average_nrr, _average_ik, nrr_sum, ik_sum, count = rows[(Level.KANWIL, None, kanwil_id, version,
+                                                                     None)][UNIT_SUMS]
             nation.setdefault(version, Totals(width)).add(kanwils[(kanwil_id, version)])
-            unit_sums.setdefault(version, UnitSums()).add(UnitSums(
-                *_parse_sums(values["unit_nrr_sum"], values["unit_ik_sum"]), values["unit_count"]))
+            unit_sums.setdefault(version, UnitSums()).add(UnitSums(*_parse_sums(nrr_sum, ik_sum), count))
         other_kanwils = _plain(current.filter(level=Level.KANWIL).exclude(kanwil_id=kanwil_id))
         if any(k.n_counted and not k.unit_count for k in other_kanwils):
             # Kanwil figures stored before their exact unit sums were: pool the nation afresh instead.
@@ -450,8 +490,8 @@ def recompute_unit(unit_id: int, period_id: int, *, now: datetime | None = None)
             nation.setdefault(snapshot.version_id, Totals(width)).add(Totals.from_snapshot(snapshot, width))
             unit_sums.setdefault(snapshot.version_id, UnitSums()).add(UnitSums.of_snapshot(snapshot))
         for version, totals in nation.items():
-            values = _snapshot_values(totals, infos[version])
-            values.update(unit_sums[version].values())
+            values, _exact = _snapshot_values(totals, infos[version])
+            values[UNIT_SUMS] = unit_sums[version].values()
             rows[(Level.NATION, None, None, version, None)] = values
         scope = (Q(level=Level.UNIT, unit_id=unit_id) | Q(level=Level.KANWIL, kanwil_id=kanwil_id)
                  | Q(level=Level.NATION))
