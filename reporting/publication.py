@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 
 from django.conf import settings
 
 from surveys.models import localized
 
-from .indices import Band, IndicatorTotal, Scale, UnitAverage, compute_index, unit_average
+from .figures import Layout, figure
+from .indices import Band, Scale, UnitAverage, unit_average
 from .models import Snapshot
 from .selectors import band_label
 
@@ -166,9 +168,27 @@ def published_unit_average(unit_snapshots: Iterable[Snapshot], *,
     for snapshot in unit_snapshots:
         if publication_state(snapshot.n_counted, thresholds) == State.SUPPRESSED:
             continue
-        version = snapshot.version
-        totals = [IndicatorTotal(row["code"], int(row.get("sum") or 0), int(row.get("count") or 0))
-                  for row in snapshot.indicators]
-        results.append(compute_index(totals, scale=Scale(version.scale_min, version.scale_max),
-                                     bands=[Band.from_dict(b) for b in version.bands]))
+        results.append(_exact_index(snapshot))
     return unit_average(results)
+
+
+def _exact_index(snapshot: Snapshot) -> _Exact:
+    """A unit snapshot's exact NRR and IK from its stored sums (reporting.figures, integers only), kept on the
+    snapshot: the open-data API averages each UPT into its Kanwil's and the nation's figure."""
+    cached = snapshot.__dict__.get("_exact_index")
+    if cached is None:
+        version = snapshot.version
+        rows = snapshot.indicators
+        result = figure([int(row.get("sum") or 0) for row in rows], [int(row.get("count") or 0) for row in rows],
+                        Layout(len(rows), Scale(version.scale_min, version.scale_max),
+                               tuple(Band.from_dict(b) for b in version.bands)))
+        cached = snapshot.__dict__["_exact_index"] = _Exact(
+            None if result.nrr_exact is None else Fraction(*result.nrr_exact),
+            None if result.ik_exact is None else Fraction(*result.ik_exact))
+    return cached
+
+
+@dataclass(frozen=True)
+class _Exact:
+    nrr_exact: Fraction | None
+    ik_exact: Fraction | None
