@@ -52,12 +52,20 @@ class Variant:
 
 @dataclass
 class Bulk:
-    """Stored figures of n scopes of one instrument version, in FIGURE_FIELDS order, and their exact NRR and IK
-    (None where empty); rows with `exact_only` set are to be computed by the scalar reference instead."""
+    """Stored figures of n scopes of one instrument version, in FIGURE_FIELDS order, and their exact NRR and IK;
+    rows with `exact_only` set are to be computed by the scalar reference instead."""
 
     values: list[tuple]
-    exacts: list[tuple]
+    exact_columns: list[list[int]]  # NRR num, den and IK num, den
+    empty: list[bool]
     exact_only: np.ndarray
+
+    def exact(self, row: int) -> tuple:
+        """((NRR num, den), (IK num, den)) of one scope, (None, None) where nobody answered."""
+        if self.empty[row]:
+            return None, None
+        num, den, ik_num, ik_den = self.exact_columns
+        return (num[row], den[row]), (ik_num[row], ik_den[row])
 
 
 def _variant(sums: np.ndarray, counts: np.ndarray, layout: Layout, exact_only: np.ndarray) -> Variant:
@@ -199,8 +207,5 @@ def bulk_values(matrix: np.ndarray, period_width: int, layout: Layout, template:
         [h[N_TICKETED] for h in head], ticketed.nrr, ticketed.ik, ticketed.category, none, none, blank, blank,
         [0] * count, [h[T_SUM] for h in head], [h[T_SQUARES] for h in head], populations, se, margin, low, high,
         categories, strict=True))
-    num, den, ik_num, ik_den = (a.tolist() for a in full.exact)
-    empty = full.empty.tolist()
-    exacts = [(None, None) if empty[i] else ((num[i], den[i]), (ik_num[i], ik_den[i])) for i in range(count)]
-    return Bulk(values, exacts, exact_only)
+    return Bulk(values, [a.tolist() for a in full.exact], full.empty.tolist(), exact_only)
 

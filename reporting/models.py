@@ -89,12 +89,13 @@ class Snapshot(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshots",
                              db_constraint=False)
     kanwil = models.ForeignKey(Kanwil, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshots",
-                               db_constraint=False)
+                               db_constraint=False, db_index=False)  # Meta.indexes: only Kanwil rows have one
     # Indexed by Meta.indexes' (period, level, is_current), which every lookup by period uses.
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="snapshots", db_index=False,
                                db_constraint=False)
+    # Not indexed: every reader filters by period first; only deleting a version (refused) looks it up alone.
     version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="snapshots",
-                                db_constraint=False)
+                                db_constraint=False, db_index=False)
     service = models.ForeignKey(UnitService, on_delete=models.CASCADE, null=True, blank=True, db_constraint=False)
     revision = models.PositiveIntegerField(default=1)
     is_current = models.BooleanField(default=True)
@@ -142,7 +143,8 @@ class Snapshot(models.Model):
     objects = SnapshotQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["period", "level", "is_current"])]
+        indexes = [models.Index(fields=["period", "level", "is_current"]),
+                   models.Index(fields=["kanwil"], condition=Q(kanwil__isnull=False), name="snapshot_kanwil_rows")]
         constraints = [
             models.CheckConstraint(
                 name="snapshot_scope_matches_level",

@@ -20,6 +20,7 @@ import itertools
 import json
 import logging
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from datetime import datetime, timedelta
@@ -217,14 +218,18 @@ def iter_rows(table: SumsTable, infos: dict[int, VersionInfo]) -> Iterator[Row]:
         bulk = bulk_values(table.matrix[rows], table.width, info.layout, template, order,
                            [table.last_at[r] for r in rows], [table.populations[r] for r in rows])
         exact_only = bulk.exact_only.tolist()
+        keys, computed = table.keys, bulk.values
         for k, row in enumerate(rows):
-            key = table.keys[row]
-            values, exact = (_snapshot_values(table.totals(row), info) if exact_only[k]
-                             else (bulk.values[k], bulk.exacts[k]))
+            key = keys[row]
+            if exact_only[k]:
+                values, exact = _snapshot_values(table.totals(row), info)
+            else:
+                values, exact = computed[k], None
             if key[0] != Level.UNIT:
                 pooled.append((key, values))
                 continue
-            if key[4] is None:
+            if key[4] is None:  # a UPT's own row: its exact figure goes into its Kanwil's and the nation's sums
+                exact = exact or bulk.exact(k)
                 exacts.setdefault((table.kanwil_of[key[1]], version), []).append(exact)
                 exacts.setdefault(version, []).append(exact)
             yield key, values
@@ -357,6 +362,9 @@ INSERT_FIELDS = ("level", "unit", "kanwil", "period", "version", "service", "rev
                  *FIGURE_FIELDS, "computed_at")
 
 
+_ESCAPES = re.compile(r"[\\\t\n\r]")  # what COPY's text format escapes
+
+
 class _Inserter:
     """New snapshot rows: the first few are held back; from the 50th on PostgreSQL, one COPY (Django's UNNEST
     insert quotes JSON text in arrays, slower than the figures) receives them as they come, so that the
@@ -364,8 +372,8 @@ class _Inserter:
 
     Rows are written to the COPY as text lines joined here (psycopg's write_row formats each value in turn,
     half the cost of the figures): every value's str() is its COPY text (True, Decimal, ISO datetime), None is
-    \\N, and a line whose text needs COPY escapes (a tab, newline or backslash inside a value) goes through
-    write_row instead."""
+    \\N, and a row whose text needs COPY escapes (a tab, newline, carriage return or backslash inside a text
+    value: the only values that can hold one) goes through write_row instead."""
 
     THRESHOLD = 50
     CHUNK = 256  # lines per write
@@ -377,7 +385,8 @@ class _Inserter:
         fields = [Snapshot._meta.get_field(name) for name in INSERT_FIELDS]
         self.attnames = [f.attname for f in fields]
         self.columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        self.tabs = len(fields) - 1
+        self.texts = [at for at, f in enumerate(fields) if f.get_internal_type() in ("CharField", "TextField",
+                                                                                   "JSONField")]
 
     def add(self, row: tuple) -> None:
         self.count += 1
@@ -395,12 +404,13 @@ class _Inserter:
             self.pending = []
 
     def _write(self, row: tuple) -> None:
-        line = "\t".join(["\\N" if value is None else str(value) for value in row])
-        if (line.count("\t") != self.tabs or line.count("\\") != row.count(None) or "\n" in line
-                or "\r" in line):
-            self.copy.write_row(row)
-            return
-        self.lines.append(line)
+        escapes = _ESCAPES.search
+        for at in self.texts:  # only text can hold a character COPY would need escaped
+            value = row[at]
+            if value and escapes(value):
+                self.copy.write_row(row)
+                return
+        self.lines.append("\t".join(["\\N" if value is None else str(value) for value in row]))
         if len(self.lines) >= self.CHUNK:
             self._flush()
 

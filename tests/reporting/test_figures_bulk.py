@@ -85,4 +85,4 @@ def test_worked_example_in_bulk():
     assert not bulk.exact_only[0]
     assert values[5:8] == (Decimal("3.50"), Decimal("87.50"), "B")
     assert values[3].startswith('[["SPKP1", 17, 5, "3.40", 17, 5, "3.40", 0, 0, null], ["SPKP2", 18, 5, "3.60"')
-    assert bulk.exacts[0] == ((140, 40), (25 * 3 * 40 + 75 * (140 - 40), 3 * 40))
+    assert bulk.exact(0) == ((140, 40), (25 * 3 * 40 + 75 * (140 - 40), 3 * 40))

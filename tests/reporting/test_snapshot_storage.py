@@ -90,3 +90,18 @@ def test_the_migration_compacts_rows_stored_as_objects_and_the_next_recompute_wr
     # A later recompute of the frozen period sees the same figures: no new final revision of any scope.
     assert recompute_period(period.pk) == 0
     assert Snapshot.objects.filter(is_final=True).count() == final
+
+
+@pytest.mark.postgresql
+def test_rows_whose_text_needs_copy_escapes_are_stored_exactly(worked, period, monkeypatch):
+    from reporting import snapshots
+    from surveys.models import Indicator
+
+    monkeypatch.setattr(snapshots._Inserter, "THRESHOLD", 1)  # every row through the COPY
+    odd = 'SP\\K"1\t%'
+    Indicator.objects.filter(version__instrument__code="SPKP", position=1).update(code=odd)
+    written = recompute_period(period.pk)
+    assert written == Snapshot.objects.count()
+    unit = Snapshot.objects.get(level=Level.UNIT, unit=worked.semarang, service=None, version__instrument__code="SPKP")
+    assert unit.indicators[0]["code"] == odd and unit.indicators[0]["nrr"] == "3.40"
+    assert recompute_period(period.pk) == 0
