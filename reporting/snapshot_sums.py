@@ -1,10 +1,10 @@
 """Integer sums of a period's scoresheets per scope, read from the database in one set-based query.
 
-One row per (unit, version, service) and, on PostgreSQL, per (unit, version), (Kanwil, version) and (version)
-too (GROUPING SETS over reporting_scoretotal, the running totals kept by triggers in reporting/totals_sql.py):
-the database pivots status, flagged and ticketed into columns, so Python receives the sums it stores, never a
-response row. Elsewhere (SQLite) the same pivot runs over a GROUP BY of responses_scoresheet and the unit and
-pooled sums are added up in Python.
+On PostgreSQL one query pivots reporting_scoretotal (the running totals kept by triggers in
+reporting/totals_sql.py) into one row per (unit, version, service): status, flagged and ticketed become
+columns, so Python receives the sums it stores, never a response row; numpy then adds the services up into
+UPTs, Kanwil and nation (`SumsTable`). Elsewhere (SQLite) the same pivot runs over a GROUP BY of
+responses_scoresheet and the unit and pooled sums are added up in Python.
 """
 from __future__ import annotations
 
@@ -26,8 +26,6 @@ from .totals_sql import with_ticketed
 ACCEPTED = Response.Status.ACCEPTED.value
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 SUM_LISTS = ("sums", "counts", "sums_unflagged", "counts_unflagged", "sums_ticketed", "counts_ticketed")
-# GROUPING(unit_id, service_id, kanwil_id) of each grouping set.
-SERVICE, UNIT, KANWIL, NATION = 0, 2, 6, 7
 
 
 @dataclass
@@ -233,7 +231,6 @@ class PeriodSums:
 
 # A scope of a SumsTable: (level, unit, Kanwil, version, service), as reporting.snapshots keys its rows.
 ScopeKey = tuple[str, int | None, int | None, int, int | None]
-LEVELS = {SERVICE: "unit", UNIT: "unit", KANWIL: "kanwil", NATION: "nation"}
 
 
 @dataclass
@@ -282,32 +279,23 @@ class SumsTable:
 def aggregate_period(period: Period) -> SumsTable:
     """Every scope's sums of a period: one query on PostgreSQL, sums in Python elsewhere.
 
-    The running totals are pivoted once per (unit, version, service), then summed by GROUPING SETS per unit,
-    Kanwil and nation; the same query reads each scope's latest arrival and the service and unit populations,
-    so Python only pools the populations of Kanwil and nation (known only when every unit's is)."""
+    The running totals are pivoted once per (unit, version, service) by the database, with each service's
+    latest arrival and the service and unit populations; numpy sums the services into UPTs, Kanwil and nation
+    (a GROUPING SETS query did the same in twice the time) and Python pools the populations of Kanwil and
+    nation (known only when every unit's is)."""
     width = score_width(period)
     if connection.vendor != "postgresql":
         return SumsTable.of(_pooled_in_python(period, aggregate_scoresheets(period)), width)
     pivoted = _pivot_columns(width)
     names = [f"v{k}" for k in range(len(pivoted))]
     last = names[4]  # MAX(last_response_id): a maximum, not a sum, and read through the response's arrival
-    moments = names[5:7]  # Σt and Σt², the only columns summed in numeric (see _pivot_columns)
-    sums = ", ".join("0" if name == last else f"CAST(SUM({name}) AS BIGINT)" if name in moments
-                     else f"SUM(CAST({name} AS INTEGER))" for name in names)
+    sums = ", ".join(f"s.{name}" for name in names)
     sql = f"""
         WITH s AS (
             SELECT t.unit_id, t.version_id, t.service_id,
                    {", ".join(f"{expr} AS {name}" for expr, name in zip(pivoted, names, strict=True))}
             FROM reporting_scoretotal AS t
             WHERE t.period_id = %(period)s GROUP BY t.unit_id, t.version_id, t.service_id
-        ), g AS (
-            SELECT GROUPING(s.unit_id, s.service_id, u.kanwil_id) AS level, s.unit_id, u.kanwil_id, s.version_id,
-                   s.service_id, {sums},
-                   CAST(EXTRACT(EPOCH FROM MAX(r.created_at)) * 1000000 AS BIGINT) AS last_at
-            FROM s JOIN surveys_unit AS u ON u.id = s.unit_id LEFT JOIN responses_response AS r ON r.id = s.{last}
-            GROUP BY GROUPING SETS ((s.unit_id, u.kanwil_id, s.version_id, s.service_id),
-                                    (s.unit_id, u.kanwil_id, s.version_id), (u.kanwil_id, s.version_id),
-                                    (s.version_id))
         ), unit_pop AS (
             SELECT us.unit_id, CASE WHEN bool_or(us.active) AND bool_and(NOT us.active OR tg.population IS NOT NULL)
                                     THEN SUM(tg.population) END AS population
@@ -315,27 +303,65 @@ def aggregate_period(period: Period) -> SumsTable:
             LEFT JOIN surveys_target AS tg ON tg.service_id = us.id AND tg.period_id = %(period)s
             GROUP BY us.unit_id
         )
-        SELECT g.*, CASE g.level WHEN {SERVICE} THEN tg.population WHEN {UNIT} THEN up.population END
-        FROM g
-        LEFT JOIN surveys_target AS tg ON g.level = {SERVICE} AND tg.period_id = %(period)s
-                                          AND tg.service_id = g.service_id
-        LEFT JOIN unit_pop AS up ON g.level = {UNIT} AND up.unit_id = g.unit_id"""  # noqa: S608 - no input in names
+        SELECT s.unit_id, u.kanwil_id, s.version_id, s.service_id, {sums},
+               CAST(EXTRACT(EPOCH FROM r.created_at) * 1000000 AS BIGINT), tg.population, up.population
+        FROM s JOIN surveys_unit AS u ON u.id = s.unit_id
+        LEFT JOIN responses_response AS r ON r.id = s.{last}
+        LEFT JOIN surveys_target AS tg ON tg.period_id = %(period)s AND tg.service_id = s.service_id
+        LEFT JOIN unit_pop AS up ON up.unit_id = s.unit_id"""  # noqa: S608 - no input in names
     with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            cursor.execute("SET LOCAL work_mem = '64MB'")  # the grouping sets' sort fits in memory
         cursor.execute(sql, {"period": period.pk})
         rows = cursor.fetchall()
-    levels = LEVELS
-    keys = [(levels[row[0]], row[1] if row[0] != KANWIL else None, row[2] if row[0] == KANWIL else None, row[3],
-             row[4]) for row in rows]
-    end = 5 + len(names)
-    matrix = np.array([row[5:end] for row in rows], dtype=np.int64).reshape(len(rows), len(names))
-    kanwil_of = {row[1]: row[2] for row in rows if row[0] == UNIT}
-    # Arrivals as microseconds since the epoch: a tenth of the cost of parsing 10,000 timestamps.
-    last_at = [None if row[-2] is None else EPOCH + timedelta(microseconds=row[-2]) for row in rows]
-    table = SumsTable(width, keys, matrix, last_at, [row[-1] for row in rows], kanwil_of)
+    table = _pooled_in_numpy(rows, width, len(names))
     _pool_populations(table)
     return table
+
+
+def _pooled_in_numpy(rows: list[tuple], width: int, columns: int) -> SumsTable:
+    """The service rows of aggregate_period (unit, Kanwil, version, service, sums..., arrival in µs, service
+    and unit population) with their UPT, Kanwil and national sums added: rows sorted by version, Kanwil and
+    UPT, then summed over each run of equal keys (np.add.reduceat)."""
+    count = len(rows)
+    ids = np.array([row[:4] for row in rows], dtype=np.int64).reshape(count, 4)
+    services = np.array([row[4:4 + columns] for row in rows], dtype=np.int64).reshape(count, columns)
+    services[:, 4] = 0  # the latest response's id: read as its arrival below, never summed
+    arrival = np.array([-1 if row[-3] is None else row[-3] for row in rows], dtype=np.int64)
+    # Σt² of a scope would need 10¹⁴ responses to leave int64; the check costs one float sum.
+    if count and float(services[:, 6].astype(np.float64).sum()) >= 2.0**62:
+        raise OverflowError("score squares beyond int64")
+    order = np.lexsort((ids[:, 0], ids[:, 1], ids[:, 2]))  # by version, then Kanwil, then UPT
+    unit, kanwil, version = ids[order, 0], ids[order, 1], ids[order, 2]  # sorted
+    sorted_sums, sorted_arrival = services[order], arrival[order]
+
+    def runs(*keys: np.ndarray) -> np.ndarray:
+        change = np.zeros(count, dtype=bool)
+        if count:
+            change[0] = True
+            for key in keys:
+                change[1:] |= key[1:] != key[:-1]
+        return np.flatnonzero(change)
+
+    listed = ids.tolist()
+    keys: list[ScopeKey] = [("unit", u, None, v, s) for u, _k, v, s in listed]
+    parts, arrivals = [services], [arrival]
+    populations = [row[-2] for row in rows]
+    sorted_rows = order.tolist()
+    for level, starts in (("unit", runs(version, unit)), ("kanwil", runs(version, kanwil)), ("nation", runs(version))):
+        if not len(starts):
+            continue
+        parts.append(np.add.reduceat(sorted_sums, starts, axis=0))
+        arrivals.append(np.maximum.reduceat(sorted_arrival, starts))
+        for start in starts.tolist():
+            first = sorted_rows[start]
+            u, k, v, _s = listed[first]
+            keys.append(("unit", u, None, v, None) if level == "unit" else
+                        ("kanwil", None, k, v, None) if level == "kanwil" else ("nation", None, None, v, None))
+            populations.append(rows[first][-1] if level == "unit" else None)
+    matrix = np.vstack(parts) if count else np.zeros((0, columns), dtype=np.int64)
+    # Arrivals as microseconds since the epoch: a tenth of the cost of parsing 10,000 timestamps.
+    last_at = [None if us < 0 else EPOCH + timedelta(microseconds=us) for us in np.concatenate(arrivals).tolist()]
+    kanwil_of = {u: k for u, k, _v, _s in listed}
+    return SumsTable(width, keys, matrix, last_at, populations, kanwil_of)
 
 
 def _pool_populations(table: SumsTable) -> None:

@@ -195,6 +195,7 @@ class UnitSums:
                 str(Fraction(*self.nrr)), str(Fraction(*self.ik)), self.count)
 
 
+BULK_CHUNK = 1000  # scopes per reporting.figures_bulk call
 Row = tuple[Key, list | tuple]  # a scope and its figures in FIGURE_FIELDS order
 
 
@@ -210,9 +211,12 @@ def iter_rows(table: SumsTable, infos: dict[int, VersionInfo]) -> Iterator[Row]:
     by_version: dict[int, list[int]] = {}
     for row, key in enumerate(table.keys):
         by_version.setdefault(key[3], []).append(row)
+    # In chunks, so that the database parses the first rows of the COPY while the next are computed.
+    chunks = [(version, rows[at:at + BULK_CHUNK]) for version, rows in by_version.items()
+              for at in range(0, len(rows), BULK_CHUNK)]
     exacts: dict[tuple, list] = {}
     pooled: list[Row] = []
-    for version, rows in by_version.items():
+    for version, rows in chunks:
         info = infos[version]
         template, order = _indicators_template(info.codes)
         bulk = bulk_values(table.matrix[rows], table.width, info.layout, template, order,
