@@ -1,12 +1,14 @@
 """Computes and stores index Snapshots from integer sums kept inside the database, in bulk.
 
-The database gives integer sums and counts of every scope (reporting/snapshot_sums.py: on PostgreSQL one
-GROUPING SETS query over reporting_scoretotal, the running totals kept by triggers; on SQLite a GROUP BY over
-responses_scoresheet added up in Python): a few thousand rows even for a million responses. Figures are computed
-with integer arithmetic (reporting/figures.py) and compared with the stored rows: only rows whose figures changed
-are written (new ones by one COPY on PostgreSQL, streamed while the next are computed; changed ones by one
-pipelined UPDATE). A row whose figures did not change is not touched and keeps its computed_at, so a recompute
-that changes nothing writes nothing and the API's ETag and Last-Modified stay as they were.
+The database gives integer sums and counts of every service (reporting/snapshot_sums.py: on PostgreSQL one
+query pivoting reporting_scoretotal, the running totals kept by triggers; on SQLite a GROUP BY over
+responses_scoresheet), added up into every UPT, Kanwil and the nation: a few thousand rows even for a million
+responses. Figures are computed with integer arithmetic, column-wise (reporting/figures_bulk.py) or by the
+scalar reference (reporting/figures.py) where that cannot be exact, and compared with the stored rows: only rows
+whose figures changed are written (new ones by one COPY on PostgreSQL, streamed while the next are computed;
+changed ones by one pipelined UPDATE). A row whose figures did not change is not touched and keeps its
+computed_at, so a recompute that changes nothing writes nothing and the API's ETag and Last-Modified stay as they
+were.
 No response row is ever loaded into Python.
 
 Revisions: while a period is open (or closed but not yet frozen) the current snapshot of a scope is
