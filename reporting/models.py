@@ -36,7 +36,7 @@ class IndicatorRowsField(models.JSONField):
 
     A national recompute writes ~10,000 snapshots of 5–20 indicators, each with three sets of sums and NRRs.
     Stored as objects with their keys these were 16 MB of text to parse, log and index per recompute; as arrays
-    they are a third of that. The rows are written by the recompute as text in jsonb's canonical form
+    they are about a quarter of that. The rows are written by the recompute as text in jsonb's canonical form
     (reporting/snapshots.py) and never queried by key, so the database only validates them instead of parsing
     them into a tree. Values written through the ORM are compacted, bound as jsonb and cast on assignment, so
     they are stored in the same canonical form. Reading gives the rows as dicts, as before."""
