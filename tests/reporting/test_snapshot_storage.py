@@ -105,3 +105,19 @@ def test_rows_whose_text_needs_copy_escapes_are_stored_exactly(worked, period, m
     unit = Snapshot.objects.get(level=Level.UNIT, unit=worked.semarang, service=None, version__instrument__code="SPKP")
     assert unit.indicators[0]["code"] == odd and unit.indicators[0]["nrr"] == "3.40"
     assert recompute_period(period.pk) == 0
+
+
+@pytest.mark.postgresql
+def test_the_period_sums_are_read_as_one_binary_copy_of_bigints():
+    from reporting.snapshot_sums import _bigint_rows
+
+    rows = _bigint_rows("SELECT 1::bigint, 2::bigint UNION ALL SELECT -5::bigint, 9000000000::bigint", 2)
+    assert rows.tolist() == [[1, 2], [-5, 9000000000]]
+    assert _bigint_rows("SELECT 1::bigint WHERE false", 1).shape == (0, 1)
+    # A NULL or a narrower type is refused, never read as a wrong number.
+    with pytest.raises(ValueError, match="binary COPY rows"):
+        _bigint_rows("SELECT 1::bigint, NULL::bigint", 2)
+    with pytest.raises(ValueError, match="binary COPY rows"):
+        _bigint_rows("SELECT 1::integer, 2::bigint UNION ALL SELECT 3::integer, NULL::bigint", 2)
+    with pytest.raises(ValueError, match="binary COPY rows"):
+        _bigint_rows("SELECT 1::integer", 1)
