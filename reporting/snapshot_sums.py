@@ -25,6 +25,11 @@ from .totals_sql import with_ticketed
 
 ACCEPTED = Response.Status.ACCEPTED.value
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def instant(microseconds: int | None) -> datetime | None:
+    """A timestamp read as microseconds since the epoch (None, or -1 in a bigint column, for none)."""
+    return None if microseconds is None or microseconds < 0 else EPOCH + timedelta(microseconds=microseconds)
 SUM_LISTS = ("sums", "counts", "sums_unflagged", "counts_unflagged", "sums_ticketed", "counts_ticketed")
 
 
@@ -392,7 +397,7 @@ def _pooled_in_numpy(rows: np.ndarray, width: int, columns: int) -> SumsTable:
             populations.append(unit_population[first] if level == "unit" else None)
     matrix = np.vstack(parts) if count else np.zeros((0, columns), dtype=np.int64)
     # Arrivals as microseconds since the epoch: a tenth of the cost of parsing 10,000 timestamps.
-    last_at = [None if us < 0 else EPOCH + timedelta(microseconds=us) for us in np.concatenate(arrivals).tolist()]
+    last_at = [instant(us) for us in np.concatenate(arrivals).tolist()]
     kanwil_of = {u: k for u, k, _v, _s in listed}
     return SumsTable(width, keys, matrix, last_at, populations, kanwil_of)
 

@@ -25,7 +25,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from types import SimpleNamespace
@@ -42,13 +42,13 @@ from .figures_bulk import bulk_values
 from .indices import TWO_PLACES
 from .models import INDICATOR_ROW, Level, Snapshot
 from .snapshot_sums import (
-    EPOCH,
     PeriodSums,
     SumsTable,
     Totals,
     VersionInfo,
     aggregate_period,
     aggregate_scoresheets,
+    instant,
     score_width,
     unit_populations,
 )
@@ -278,8 +278,8 @@ def _store(period: Period, rows: Iterable[Row], scope: Q, *, now: datetime, free
               .values_list(*(f"stored_{f}" if f in replaced else f for f in (*STATE_FIELDS, *FIGURE_FIELDS))))
     if postgresql:
         computed, last = STATE_FIELDS.index("computed_at"), len(STATE_FIELDS) + FIGURE_FIELDS.index("last_response_at")
-        current = {row[1:6]: (*row[:computed], _instant(row[computed]), *row[computed + 1:last],
-                              _instant(row[last]), *row[last + 1:]) for row in stored}
+        current = {row[1:6]: (*row[:computed], instant(row[computed]), *row[computed + 1:last],
+                              instant(row[last]), *row[last + 1:]) for row in stored}
     else:
         current = {row[1:6]: row for row in stored}
     closed = period.status == Period.Status.CLOSED
@@ -318,10 +318,6 @@ class EpochMicroseconds(Func):
 
     template = "CAST(EXTRACT(EPOCH FROM %(expressions)s) * 1000000 AS BIGINT)"
     output_field = BigIntegerField()
-
-
-def _instant(microseconds: int | None) -> datetime | None:
-    return None if microseconds is None else EPOCH + timedelta(microseconds=microseconds)
 
 
 def _compare(key: Key, figures: tuple, current: dict, offset: int, freeze: bool, reopened_at, untouched: list,
